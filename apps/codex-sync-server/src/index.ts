@@ -1,0 +1,1 @@
+export const MODULE = "codex-sync-server";

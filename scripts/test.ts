@@ -1,0 +1,60 @@
+// `npm test` after set-up: lint, typecheck and every module's tests, then one summary line.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname, "..");
+const args = process.argv.slice(2);
+
+function run(label: string, cmd: string, cmdArgs: string[]): boolean {
+  process.stdout.write(`\n== ${label} ==\n`);
+  const r = spawnSync(cmd, cmdArgs, { stdio: "inherit", cwd: ROOT });
+  return r.status === 0;
+}
+
+function modules(): string[] {
+  const dirs: string[] = [];
+  for (const group of ["apps", "packages"]) {
+    const dir = join(ROOT, group);
+    if (existsSync(dir)) for (const name of readdirSync(dir)) dirs.push(join(dir, name));
+  }
+  dirs.push(join(ROOT, "governance"));
+  return dirs;
+}
+
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+}
+
+const lintOk = run("lint (biome)", "pnpm", ["exec", "biome", "ci", "."]);
+const filter = args.length > 0 ? args.flatMap((a) => ["--filter", a]) : [];
+const turboOk = run("typecheck + test (turbo)", "pnpm", [
+  "exec",
+  "turbo",
+  "run",
+  "typecheck",
+  "test",
+  "--continue",
+  ...filter,
+]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const dir of modules()) {
+  const file = join(dir, ".vitest-results.json");
+  if (!existsSync(file)) continue;
+  const report = JSON.parse(readFileSync(file, "utf8")) as VitestReport;
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + report.numTodoTests;
+}
+const ok = lintOk && turboOk && failed === 0 && passed > 0;
+process.stdout.write(
+  `\n${lintOk ? "lint ok" : "lint FAILED"}; ${turboOk ? "typecheck+tests ok" : "typecheck/tests FAILED"}\n`,
+);
+process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+process.exit(ok ? 0 : 1);
