@@ -31,6 +31,6 @@ export function addedLines(diff: string): Array<{ line: number; text: string }> 
 }
 
 /** A placeholder left by `governance note`, which the check refuses to count as a real entry. */
-export const PLACEHOLDER = /\bTODO:/;
+export const PLACEHOLDER = /^\s*(?:[-*]\s+)?TODO:/m;
 
 export const unreleasedStub = (date: string) => `- TODO: say what changed for users of this module (${date}).`;

@@ -1,1 +1,1 @@
-export const MODULE = "protocol";
+export * from "./agent-event.ts";

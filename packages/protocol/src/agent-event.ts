@@ -1,0 +1,105 @@
+import { z } from "zod";
+
+/**
+ * The normalized events every CodexBackend emits, whatever the agent (Codex app-server, Claude
+ * stream-json, PTY, demo). The wrapper maps agent output to these; the phone renders only these.
+ * Ids are the agent's own where it has them (turn id, item id, approval request id).
+ */
+const Base = { turnId: z.string().min(1).optional() } as const;
+
+export const ApprovalKind = z.enum(["command", "file_change", "tool"]);
+export type ApprovalKind = z.infer<typeof ApprovalKind>;
+
+export const ApprovalDecision = z.enum(["accept", "accept_for_session", "decline", "cancel"]);
+export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
+
+export const FileChangeKind = z.enum(["add", "delete", "update", "rename"]);
+
+export const AgentEvent = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("session_started"),
+    agent: z.string(),
+    threadId: z.string().optional(),
+    cwd: z.string().optional(),
+    model: z.string().optional(),
+  }),
+  z.object({ kind: z.literal("turn_started"), ...Base }),
+  z.object({ kind: z.literal("turn_completed"), ...Base }),
+  z.object({ kind: z.literal("turn_failed"), ...Base, message: z.string() }),
+  z.object({ kind: z.literal("turn_interrupted"), ...Base }),
+  z.object({
+    kind: z.literal("user_message"),
+    ...Base,
+    text: z.string(),
+    source: z.enum(["local", "remote", "voice"]).optional(),
+  }),
+  z.object({ kind: z.literal("text_delta"), ...Base, itemId: z.string(), delta: z.string() }),
+  z.object({ kind: z.literal("text_completed"), ...Base, itemId: z.string(), text: z.string() }),
+  z.object({ kind: z.literal("reasoning_delta"), ...Base, itemId: z.string(), delta: z.string() }),
+  z.object({
+    kind: z.literal("command_begin"),
+    ...Base,
+    itemId: z.string(),
+    command: z.string(),
+    cwd: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal("command_output_delta"),
+    ...Base,
+    itemId: z.string(),
+    stream: z.enum(["stdout", "stderr"]).default("stdout"),
+    chunk: z.string(),
+  }),
+  z.object({
+    kind: z.literal("command_end"),
+    ...Base,
+    itemId: z.string(),
+    exitCode: z.number().int().nullable(),
+    durationMs: z.number().nonnegative().optional(),
+  }),
+  z.object({
+    kind: z.literal("file_change"),
+    ...Base,
+    itemId: z.string(),
+    files: z.array(z.object({ path: z.string(), change: FileChangeKind, movePath: z.string().optional() })),
+    /** Unified diff of the whole change (git style, a/ b/ prefixes). */
+    diff: z.string(),
+    status: z.enum(["proposed", "applied", "declined", "failed"]).default("applied"),
+  }),
+  z.object({
+    kind: z.literal("approval_requested"),
+    ...Base,
+    requestId: z.string(),
+    approval: ApprovalKind,
+    itemId: z.string().optional(),
+    /** What the user is asked to approve: the command line, or a summary of the patch. */
+    summary: z.string(),
+    command: z.string().optional(),
+    diff: z.string().optional(),
+    reason: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal("approval_resolved"),
+    ...Base,
+    requestId: z.string(),
+    decision: ApprovalDecision,
+    /** Which side answered: the laptop, a phone (device id), or a policy. */
+    by: z.string(),
+  }),
+  z.object({
+    kind: z.literal("usage"),
+    ...Base,
+    inputTokens: z.number().int().nonnegative(),
+    outputTokens: z.number().int().nonnegative(),
+    cachedInputTokens: z.number().int().nonnegative().optional(),
+  }),
+  z.object({
+    kind: z.literal("error"),
+    ...Base,
+    code: z.string(),
+    message: z.string(),
+    fatal: z.boolean().default(false),
+  }),
+]);
+export type AgentEvent = z.infer<typeof AgentEvent>;
+export type AgentEventKind = AgentEvent["kind"];
