@@ -29,7 +29,7 @@ interface VitestReport {
   numTodoTests: number;
 }
 
-const lintOk = run("lint (biome)", "pnpm", ["exec", "biome", "ci", "."]);
+const lintOk = run("lint (biome)", "pnpm", ["exec", "biome", "ci", "--colors=off", "."]);
 const filter = args.length > 0 ? args.flatMap((a) => ["--filter", a]) : [];
 const turboOk = run("typecheck + test (turbo)", "pnpm", [
   "exec",
