@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addedLines, unreleasedSpan } from "../src/changelog.ts";
+import { addedLines, PLACEHOLDER, unreleasedSpan } from "../src/changelog.ts";
 import { parseWorkspaceGlobs } from "../src/workspace.ts";
 
 describe("workspace and changelog parsing", () => {
@@ -16,5 +16,11 @@ describe("workspace and changelog parsing", () => {
       { line: 4, text: "- a" },
       { line: 7, text: "- b" },
     ]);
+  });
+
+  it("treats only line-leading TODO: as a placeholder, not a mention of it", () => {
+    expect(PLACEHOLDER.test("TODO: the shape of the module")).toBe(true);
+    expect(PLACEHOLDER.test("- TODO: say what changed (2026-11-24).")).toBe(true);
+    expect(PLACEHOLDER.test("The check refuses the template's `TODO:` lines.")).toBe(false);
   });
 });
