@@ -1,0 +1,49 @@
+import { BackendError } from "./errors.ts";
+import type {
+  AgentProcessOptions,
+  BackendKind,
+  CodexBackend,
+  StructuredBackendKind,
+  TerminalBackend,
+  TerminalBackendKind,
+} from "./types.ts";
+
+type StructuredLoader = (opts: AgentProcessOptions) => Promise<CodexBackend>;
+type TerminalLoader = (opts: AgentProcessOptions) => Promise<TerminalBackend>;
+
+/** Implementations load lazily so that, e.g., `exec --agent demo` never loads node-pty. */
+const structured: Partial<Record<StructuredBackendKind, StructuredLoader>> = {};
+const terminal: Partial<Record<TerminalBackendKind, TerminalLoader>> = {};
+
+export const STRUCTURED_KINDS: readonly StructuredBackendKind[] = ["codex", "claude", "demo"];
+export const TERMINAL_KINDS: readonly TerminalBackendKind[] = ["codex-tui", "claude-tui", "shell"];
+
+export function isStructuredKind(kind: string): kind is StructuredBackendKind {
+  return (STRUCTURED_KINDS as readonly string[]).includes(kind);
+}
+
+export function isTerminalKind(kind: string): kind is TerminalBackendKind {
+  return (TERMINAL_KINDS as readonly string[]).includes(kind);
+}
+
+/** Creates (does not start) a structured backend. Rejects with `unsupported` for an unknown kind. */
+export async function createBackend(
+  kind: StructuredBackendKind,
+  opts: AgentProcessOptions = {},
+): Promise<CodexBackend> {
+  const load = structured[kind];
+  if (!load) throw new BackendError("unsupported", `no structured backend "${kind}"`);
+  return load(opts);
+}
+
+/** Creates (does not start) a terminal backend (a program in a PTY with a headless xterm mirror). */
+export async function createTerminalBackend(
+  kind: TerminalBackendKind,
+  opts: AgentProcessOptions & { command?: string } = {},
+): Promise<TerminalBackend> {
+  const load = terminal[kind];
+  if (!load) throw new BackendError("unsupported", `no terminal backend "${kind}"`);
+  return load(opts);
+}
+
+export type { BackendKind };
