@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { loadSettings } from "../../config/load.ts";
+import { AgentChoice, ApprovePolicy, RelayUrl } from "../../config/schema.ts";
+import { parseCommand } from "../argv.ts";
+import { pickAgent } from "../detect.ts";
+import { HELP } from "../help.ts";
+import type { CliIo } from "../io.ts";
+
+const Flags = z.object({
+  agent: AgentChoice.optional(),
+  relay: RelayUrl.optional(),
+  approve: ApprovePolicy.optional(),
+  model: z.string().min(1).optional(),
+  cwd: z.string().min(1).optional(),
+  pair: z.boolean().optional(),
+});
+
+export const START_OPTIONS = {
+  agent: { type: "string" },
+  relay: { type: "string" },
+  approve: { type: "string" },
+  model: { type: "string" },
+  cwd: { type: "string" },
+  pair: { type: "boolean" },
+} as const;
+
+/** `codex-remote [flags] [-- agent args]`: the interactive session. */
+export async function startCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const cmd = parseCommand(argv, START_OPTIONS, Flags);
+  if (cmd.help) {
+    io.out(HELP.main!);
+    return 0;
+  }
+  if (cmd.positionals.length > 0) {
+    const { WrapperError } = await import("../../config/errors.ts");
+    throw new WrapperError(
+      "CLI_USAGE",
+      `unknown command "${cmd.positionals[0]}" (exec, pair, devices, relay, doctor; agent arguments go after --)`,
+    );
+  }
+  const settings = loadSettings({
+    agent: cmd.values.agent,
+    relayUrl: cmd.values.relay,
+    approve: cmd.values.approve,
+    model: cmd.values.model,
+  });
+  const pick = pickAgent(settings.agent, settings);
+  io.err(`codex-remote: agent: ${pick.reason}`);
+  const { runInteractive } = await import("../session-runner.ts");
+  return runInteractive({
+    settings,
+    pick,
+    agentArgs: cmd.rest,
+    cwd: cmd.values.cwd ?? process.cwd(),
+    showPairing: cmd.values.pair === true,
+    io,
+  });
+}

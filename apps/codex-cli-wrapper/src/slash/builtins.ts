@@ -1,0 +1,107 @@
+import type { ApprovalDecision } from "@codex-remote/protocol";
+import { WrapperError } from "../config/errors.ts";
+import { type SlashOrigin, SlashRegistry } from "./registry.ts";
+
+/** What the built-in commands need from a session; the session host implements it. */
+export interface SessionControls {
+  status(): string;
+  /** Pending approval ids, oldest first. */
+  pendingApprovals(): readonly string[];
+  answerApproval(requestId: string, decision: ApprovalDecision, origin: SlashOrigin): boolean;
+  interrupt(origin: SlashOrigin): Promise<void> | void;
+  /** Starts pairing a new device; resolves to the text shown (QR + link). */
+  pair(): Promise<string> | string;
+  /** `take` (laptop or phone asks for control), `release`, or `status`. */
+  control(action: "take" | "release" | "status", origin: SlashOrigin): Promise<string> | string;
+}
+
+function pickApproval(ctx: SessionControls, id: string | undefined): string {
+  const pending = ctx.pendingApprovals();
+  if (id) {
+    const hit = pending.find((p) => p === id || p.startsWith(id));
+    if (!hit) throw new WrapperError("SLASH_USAGE", `no pending approval ${id}`, id);
+    return hit;
+  }
+  const oldest = pending[0];
+  if (!oldest) throw new WrapperError("SLASH_USAGE", "nothing is waiting for approval");
+  return oldest;
+}
+
+export function builtinCommands(registry: SlashRegistry<SessionControls>): SlashRegistry<SessionControls> {
+  return registry
+    .register({
+      name: "help",
+      aliases: ["?"],
+      usage: "/help",
+      summary: "list the slash commands",
+      remote: true,
+      run: () => registry.help(),
+    })
+    .register({
+      name: "status",
+      usage: "/status",
+      summary: "agent, relay, controller and pending approvals",
+      remote: true,
+      run: (ctx) => ctx.status(),
+    })
+    .register({
+      name: "approve",
+      aliases: ["y", "yes"],
+      usage: "/approve [id] [session]",
+      summary: "accept the oldest (or the given) pending approval",
+      remote: true,
+      run: (ctx, args, origin) => {
+        const forSession = args.includes("session");
+        const id = pickApproval(
+          ctx,
+          args.find((a) => a !== "session"),
+        );
+        const won = ctx.answerApproval(id, forSession ? "accept_for_session" : "accept", origin);
+        return won ? `approved ${id}` : `${id} was already answered`;
+      },
+    })
+    .register({
+      name: "deny",
+      aliases: ["n", "no"],
+      usage: "/deny [id]",
+      summary: "decline the oldest (or the given) pending approval",
+      remote: true,
+      run: (ctx, args, origin) => {
+        const id = pickApproval(ctx, args[0]);
+        const won = ctx.answerApproval(id, "decline", origin);
+        return won ? `declined ${id}` : `${id} was already answered`;
+      },
+    })
+    .register({
+      name: "interrupt",
+      aliases: ["stop"],
+      usage: "/interrupt",
+      summary: "stop the agent's current turn",
+      remote: true,
+      run: async (ctx, _args, origin) => {
+        await ctx.interrupt(origin);
+        return "interrupt sent";
+      },
+    })
+    .register({
+      name: "pair",
+      usage: "/pair",
+      summary: "show a QR code and link to pair a phone",
+      remote: false,
+      run: (ctx) => ctx.pair(),
+    })
+    .register({
+      name: "control",
+      usage: "/control [take|release|status]",
+      summary: "take or release control of the session",
+      remote: true,
+      run: (ctx, args, origin) => {
+        const action = args[0] ?? "take";
+        if (action !== "take" && action !== "release" && action !== "status")
+          throw new WrapperError("SLASH_USAGE", "usage: /control [take|release|status]", action);
+        return ctx.control(action, origin);
+      },
+    });
+}
+
+export const createSlashRouter = (): SlashRegistry<SessionControls> => builtinCommands(new SlashRegistry());

@@ -1,0 +1,2 @@
+export * from "./builtins.ts";
+export * from "./registry.ts";

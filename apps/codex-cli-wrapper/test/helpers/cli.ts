@@ -1,0 +1,52 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const PKG = join(import.meta.dirname, "..", "..");
+export const BIN = join(PKG, "bin", "codex-remote.mjs");
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export const tempConfigDir = (): string => mkdtempSync(join(tmpdir(), "codex-remote-test-"));
+
+/** Runs the real `codex-remote` launcher as a child process, with its own config dir. */
+export function runCli(
+  args: readonly string[],
+  opts: { configDir: string; env?: Record<string, string | undefined>; timeoutMs?: number; input?: string },
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      CODEX_REMOTE_CONFIG_DIR: opts.configDir,
+      CODEX_REMOTE_RELAY: undefined,
+      ...opts.env,
+    };
+    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`codex-remote ${args.join(" ")} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, opts.timeoutMs ?? 20_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? "");
+  });
+}
