@@ -12,7 +12,9 @@ type StructuredLoader = (opts: AgentProcessOptions) => Promise<CodexBackend>;
 type TerminalLoader = (opts: AgentProcessOptions) => Promise<TerminalBackend>;
 
 /** Implementations load lazily so that, e.g., `exec --agent demo` never loads node-pty. */
-const structured: Partial<Record<StructuredBackendKind, StructuredLoader>> = {};
+const structured: Partial<Record<StructuredBackendKind, StructuredLoader>> = {
+  codex: async (opts) => new (await import("./codex/backend.ts")).CodexAppServerBackend(opts),
+};
 const terminal: Partial<Record<TerminalBackendKind, TerminalLoader>> = {};
 
 export const STRUCTURED_KINDS: readonly StructuredBackendKind[] = ["codex", "claude", "demo"];

@@ -1,0 +1,189 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CodexAppServerBackend } from "../../src/backends/codex/backend.ts";
+import { isBackendError } from "../../src/backends/errors.ts";
+import { pinnedAgent } from "../../src/backends/resolve-binary.ts";
+import { makeCodexHome } from "../fixtures/codex-home.ts";
+import { inputTexts, type ResponsesMock, startResponsesMock } from "../fixtures/responses-mock.ts";
+import { Recorder } from "./helpers.ts";
+
+const PATCH = "*** Begin Patch\n*** Add File: hello.txt\n+hello from the patch\n*** End Patch\n";
+
+describe("codex backend (real codex app-server against a scripted Responses server)", () => {
+  let mock: ResponsesMock;
+  let env: Record<string, string>;
+  let cwd: string;
+  let backends: CodexAppServerBackend[];
+
+  const make = () => {
+    // always the pinned binary, whatever codex may be on PATH
+    const b = new CodexAppServerBackend({ env, binary: pinnedAgent("codex")!.prefixArgs[0]! });
+    backends.push(b);
+    return b;
+  };
+
+  beforeEach(async () => {
+    mock = await startResponsesMock();
+    ({ env, cwd } = makeCodexHome(mock.port));
+    backends = [];
+  });
+  afterEach(async () => {
+    await Promise.all(backends.map((b) => b.close()));
+    await mock.close();
+  });
+
+  it("streams a text turn as deltas, a completed text, usage and turn_completed", async () => {
+    mock.enqueue([{ type: "text", text: "Hello from the mock model", chunks: 4 }]);
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    expect(backend.threadId).toMatch(/[0-9a-f-]{36}/);
+    const end = rec.turnEnd();
+    await backend.sendMessage("say hello", { source: "remote" });
+    expect((await end).kind).toBe("turn_completed");
+    const deltas = rec.of("text_delta");
+    expect(deltas.length).toBe(4);
+    expect(deltas.map((d) => d.delta).join("")).toBe("Hello from the mock model");
+    expect(rec.of("text_completed")[0]?.text).toBe("Hello from the mock model");
+    expect(rec.of("usage")[0]).toMatchObject({ inputTokens: 11, outputTokens: 7 });
+    expect(rec.of("user_message")[0]).toMatchObject({ text: "say hello", source: "remote" });
+    expect(rec.kinds().slice(0, 3)).toEqual(["session_started", "user_message", "turn_started"]);
+    expect(inputTexts(mock.requests[0]!)).toContain("say hello");
+  });
+
+  it("asks before running a command and runs it when accepted", async () => {
+    mock.enqueue([{ type: "exec", cmd: "echo approved-run", escalate: true }], [{ type: "text", text: "done" }]);
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("run it");
+    const ask = await rec.next("approval_requested");
+    expect(ask).toMatchObject({ approval: "command" });
+    expect(ask.command).toContain("echo approved-run");
+    expect(await backend.respondApproval(ask.requestId, "accept", "phone-1")).toBe(true);
+    expect(await backend.respondApproval(ask.requestId, "decline", "laptop")).toBe(false);
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("approval_resolved")).toEqual([
+      expect.objectContaining({ requestId: ask.requestId, decision: "accept", by: "phone-1" }),
+    ]);
+    const begin = rec.of("command_begin")[0]!;
+    expect(begin.command).toContain("echo approved-run");
+    const output = rec
+      .of("command_output_delta")
+      .filter((d) => d.itemId === begin.itemId)
+      .map((d) => d.chunk)
+      .join("");
+    expect(output).toContain("approved-run");
+    expect(rec.of("command_end")[0]).toMatchObject({ itemId: begin.itemId, exitCode: 0 });
+  });
+
+  it("does not run a declined command, and tells the model so", async () => {
+    mock.enqueue(
+      [{ type: "exec", cmd: "touch declined-marker", escalate: true }],
+      [{ type: "text", text: "ok, not run" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("run it");
+    const ask = await rec.next("approval_requested");
+    await backend.respondApproval(ask.requestId, "decline");
+    expect((await end).kind).toBe("turn_completed");
+    expect(existsSync(join(cwd, "declined-marker"))).toBe(false);
+    expect(rec.of("command_output_delta")).toEqual([]);
+    const followUp = JSON.stringify(mock.requests[1]?.body);
+    expect(followUp).toContain("function_call_output");
+    expect(rec.of("text_completed").at(-1)?.text).toBe("ok, not run");
+  });
+
+  it("policy never declines without asking anyone; unknown approval ids are a typed error", async () => {
+    mock.enqueue([{ type: "exec", cmd: "touch never-marker", escalate: true }], [{ type: "text", text: "fine" }]);
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "never" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("run it");
+    await end;
+    expect(rec.of("approval_resolved")[0]).toMatchObject({ decision: "decline", by: "policy" });
+    expect(existsSync(join(cwd, "never-marker"))).toBe(false);
+    const err = await backend.respondApproval("nope", "accept").catch((e: unknown) => e);
+    expect(isBackendError(err, "unknown_approval")).toBe(true);
+  });
+
+  it("proposes a patch with a diff, applies it on approval, and reports the turn's unified diff", async () => {
+    mock.enqueue([{ type: "patch", input: PATCH }], [{ type: "text", text: "patched" }]);
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("add a file");
+    const ask = await rec.next("approval_requested");
+    expect(ask.approval).toBe("file_change");
+    expect(ask.summary).toContain("hello.txt");
+    expect(ask.diff).toContain("+hello from the patch");
+    await backend.respondApproval(ask.requestId, "accept");
+    expect((await end).kind).toBe("turn_completed");
+    expect(readFileSync(join(cwd, "hello.txt"), "utf8")).toBe("hello from the patch\n");
+    const applied = rec.of("file_change").filter((f) => f.status === "applied");
+    expect(applied).toHaveLength(1);
+    expect(applied[0]!.files).toEqual([{ path: "hello.txt", change: "add" }]);
+    expect(applied[0]!.diff).toContain("diff --git a/hello.txt b/hello.txt");
+    expect(applied[0]!.diff).toContain("+++ b/hello.txt");
+    expect(applied[0]!.diff).toContain("+hello from the patch");
+  });
+
+  it("interrupts a turn mid-stream", async () => {
+    mock.enqueue([{ type: "text", text: "a".repeat(200), chunks: 100, delayMs: 50 }]);
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("talk slowly");
+    await rec.next("text_delta");
+    await backend.interrupt();
+    expect((await end).kind).toBe("turn_interrupted");
+    expect(rec.of("text_delta").length).toBeLessThan(100);
+    expect(backend.turnActive).toBe(false);
+    // the thread still works after an interrupt
+    mock.enqueue([{ type: "text", text: "back again" }]);
+    const end2 = rec.turnEnd();
+    await backend.sendMessage("still there?");
+    expect((await end2).kind).toBe("turn_completed");
+  });
+
+  it("resumes an earlier thread in a new app-server process, with the earlier turn in the model's input", async () => {
+    mock.enqueue([{ type: "text", text: "first answer" }]);
+    const first = make();
+    const rec1 = new Recorder(first);
+    await first.start({ cwd, approvalPolicy: "ask" });
+    const end1 = rec1.turnEnd();
+    await first.sendMessage("remember the word pelican");
+    await end1;
+    const threadId = first.threadId!;
+    await first.close();
+
+    mock.enqueue([{ type: "text", text: "pelican it was" }]);
+    const second = make();
+    const rec2 = new Recorder(second);
+    await second.start({ cwd, approvalPolicy: "ask", resumeThreadId: threadId });
+    expect(second.threadId).toBe(threadId);
+    const end2 = rec2.turnEnd();
+    await second.sendMessage("which word?");
+    expect((await end2).kind).toBe("turn_completed");
+    const texts = inputTexts(mock.requests.at(-1)!);
+    expect(texts).toContain("remember the word pelican");
+    expect(texts).toContain("first answer");
+    expect(texts).toContain("which word?");
+  });
+
+  it("rejects resuming a thread that does not exist with resume_failed", async () => {
+    const backend = make();
+    const err = await backend
+      .start({ cwd, approvalPolicy: "ask", resumeThreadId: "01a20bc8-0000-7000-8000-000000000000" })
+      .catch((e: unknown) => e);
+    expect(isBackendError(err, "resume_failed")).toBe(true);
+  });
+});
