@@ -1,0 +1,40 @@
+/** The Node fast path: node:crypto's native chacha20-poly1305 with a KeyObject per key epoch. */
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from "node:crypto";
+import type { AeadKey, ChaChaPolyBackend } from "./aead-types.ts";
+
+interface NodeKey extends AeadKey {
+  readonly backend: "node";
+  readonly key: KeyObject;
+}
+
+const ALGORITHM = "chacha20-poly1305";
+const TAG = 16;
+
+export const aead: ChaChaPolyBackend = {
+  name: "node",
+  importKey(key: Uint8Array): AeadKey {
+    const handle: NodeKey = { backend: "node", key: createSecretKey(key) };
+    return handle;
+  },
+  sealInto(key, nonce12, ad, plaintext, out, offset) {
+    const cipher = createCipheriv(ALGORITHM, (key as NodeKey).key, nonce12, { authTagLength: TAG });
+    cipher.setAAD(ad, { plaintextLength: plaintext.length });
+    const body = cipher.update(plaintext);
+    cipher.final();
+    out.set(body, offset);
+    out.set(cipher.getAuthTag(), offset + body.length);
+  },
+  open(key, nonce12, ad, sealed) {
+    if (sealed.length < TAG) return null;
+    const decipher = createDecipheriv(ALGORITHM, (key as NodeKey).key, nonce12, { authTagLength: TAG });
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
+    decipher.setAAD(ad, { plaintextLength: sealed.length - TAG });
+    const body = decipher.update(sealed.subarray(0, sealed.length - TAG));
+    try {
+      decipher.final();
+    } catch {
+      return null;
+    }
+    return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  },
+};
