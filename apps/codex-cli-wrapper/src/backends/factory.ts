@@ -14,6 +14,7 @@ type TerminalLoader = (opts: AgentProcessOptions) => Promise<TerminalBackend>;
 /** Implementations load lazily so that, e.g., `exec --agent demo` never loads node-pty. */
 const structured: Partial<Record<StructuredBackendKind, StructuredLoader>> = {
   codex: async (opts) => new (await import("./codex/backend.ts")).CodexAppServerBackend(opts),
+  claude: async (opts) => new (await import("./claude/backend.ts")).ClaudeStreamBackend(opts),
 };
 const terminal: Partial<Record<TerminalBackendKind, TerminalLoader>> = {};
 

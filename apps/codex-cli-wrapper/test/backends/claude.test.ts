@@ -1,0 +1,164 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ClaudeStreamBackend } from "../../src/backends/claude/backend.ts";
+import { pinnedAgent } from "../../src/backends/resolve-binary.ts";
+import { type AnthropicMock, messageTexts, startAnthropicMock } from "../fixtures/anthropic-mock.ts";
+import { makeClaudeHome } from "../fixtures/claude-home.ts";
+import { Recorder } from "./helpers.ts";
+
+describe("claude backend (real claude -p stream-json against a scripted Messages server)", () => {
+  let mock: AnthropicMock;
+  let env: Record<string, string>;
+  let cwd: string;
+  let backends: ClaudeStreamBackend[];
+
+  const make = () => {
+    const b = new ClaudeStreamBackend({ env, binary: pinnedAgent("claude")!.command });
+    backends.push(b);
+    return b;
+  };
+
+  beforeEach(async () => {
+    mock = await startAnthropicMock();
+    ({ env, cwd } = makeClaudeHome(mock.port));
+    backends = [];
+  });
+  afterEach(async () => {
+    await Promise.all(backends.map((b) => b.close()));
+    await mock.close();
+  });
+
+  it("serves several turns from one process with streamed deltas", async () => {
+    mock.enqueue(
+      [{ type: "text", text: "First streamed answer", chunks: 4 }],
+      [{ type: "text", text: "Second answer" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const sessionId = backend.threadId;
+    expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    let end = rec.turnEnd();
+    await backend.sendMessage("hello");
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("text_delta").length).toBe(4);
+    expect(
+      rec
+        .of("text_delta")
+        .map((d) => d.delta)
+        .join(""),
+    ).toBe("First streamed answer");
+    expect(rec.of("text_completed")[0]?.text).toBe("First streamed answer");
+    expect(rec.of("usage")[0]).toMatchObject({ inputTokens: 13, outputTokens: 9 });
+    end = rec.turnEnd();
+    await backend.sendMessage("again");
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("text_completed")[1]?.text).toBe("Second answer");
+    expect(backend.threadId).toBe(sessionId);
+    expect(messageTexts(mock.requests[1]!)).toEqual(
+      expect.arrayContaining(["hello", "First streamed answer", "again"]),
+    );
+  });
+
+  it("asks through can_use_tool and runs the command when allowed", async () => {
+    mock.enqueue(
+      [{ type: "tool", name: "Bash", input: { command: "touch allowed-marker && echo made-it", description: "mark" } }],
+      [{ type: "text", text: "done" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("make a marker");
+    const ask = await rec.next("approval_requested");
+    expect(ask).toMatchObject({ approval: "command", command: "touch allowed-marker && echo made-it" });
+    expect(await backend.respondApproval(ask.requestId, "accept", "phone-1")).toBe(true);
+    expect((await end).kind).toBe("turn_completed");
+    expect(existsSync(join(cwd, "allowed-marker"))).toBe(true);
+    expect(rec.of("command_output_delta")[0]?.chunk).toContain("made-it");
+    expect(rec.of("command_end")[0]).toMatchObject({ exitCode: 0 });
+  });
+
+  it("denies a file write: nothing is written and the model is told", async () => {
+    mock.enqueue(
+      [{ type: "tool", name: "Write", input: { file_path: "denied.txt", content: "should not exist\n" } }],
+      [{ type: "text", text: "understood" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("write a file");
+    const ask = await rec.next("approval_requested");
+    expect(ask.approval).toBe("file_change");
+    expect(ask.diff).toContain("+should not exist");
+    await backend.respondApproval(ask.requestId, "decline");
+    expect((await end).kind).toBe("turn_completed");
+    expect(existsSync(join(cwd, "denied.txt"))).toBe(false);
+    expect(rec.of("file_change").map((f) => f.status)).toEqual(["proposed", "declined"]);
+    expect(JSON.stringify(mock.requests[1]?.body)).toContain("The user declined this action.");
+  });
+
+  it("allows a file write and reports the applied diff", async () => {
+    mock.enqueue(
+      [{ type: "tool", name: "Write", input: { file_path: "notes.txt", content: "alpha\nbeta\n" } }],
+      [{ type: "text", text: "written" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "always" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("write notes");
+    expect((await end).kind).toBe("turn_completed");
+    expect(readFileSync(join(cwd, "notes.txt"), "utf8")).toBe("alpha\nbeta\n");
+    expect(rec.of("approval_resolved")[0]).toMatchObject({ decision: "accept", by: "policy" });
+    const applied = rec.of("file_change").find((f) => f.status === "applied")!;
+    expect(applied.files).toEqual([{ path: "notes.txt", change: "add" }]);
+    expect(applied.diff).toContain("+++ b/notes.txt");
+    expect(applied.diff).toContain("+alpha");
+  });
+
+  it("interrupts a turn mid-stream and keeps serving", async () => {
+    mock.enqueue(
+      [{ type: "text", text: "slow ".repeat(60), chunks: 60, delayMs: 40 }],
+      [{ type: "text", text: "still here" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    let end = rec.turnEnd();
+    await backend.sendMessage("talk slowly");
+    await rec.next("text_delta");
+    await backend.interrupt();
+    expect((await end).kind).toBe("turn_interrupted");
+    expect(rec.of("text_delta").length).toBeLessThan(60);
+    end = rec.turnEnd();
+    await backend.sendMessage("and now?");
+    expect((await end).kind).toBe("turn_completed");
+  });
+
+  it("resumes a session by id in a new process, with the earlier turn in the conversation", async () => {
+    mock.enqueue([{ type: "text", text: "noted: pelican" }]);
+    const first = make();
+    const rec1 = new Recorder(first);
+    await first.start({ cwd, approvalPolicy: "ask" });
+    const end1 = rec1.turnEnd();
+    await first.sendMessage("remember pelican");
+    await end1;
+    const sessionId = first.threadId!;
+    await first.close();
+
+    mock.enqueue([{ type: "text", text: "it was pelican" }]);
+    const second = make();
+    const rec2 = new Recorder(second);
+    await second.start({ cwd, approvalPolicy: "ask", resumeThreadId: sessionId });
+    const end2 = rec2.turnEnd();
+    await second.sendMessage("which bird?");
+    expect((await end2).kind).toBe("turn_completed");
+    expect(second.threadId).toBe(sessionId);
+    expect(messageTexts(mock.requests.at(-1)!)).toEqual(
+      expect.arrayContaining(["remember pelican", "noted: pelican", "which bird?"]),
+    );
+  });
+});
