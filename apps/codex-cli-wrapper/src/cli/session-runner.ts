@@ -1,7 +1,13 @@
-import { WrapperError } from "../config/errors.ts";
+import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
+import { createBackend, createTerminalBackend } from "../backends/factory.ts";
+import type { CodexBackend, TerminalBackend } from "../backends/types.ts";
 import type { Settings } from "../config/schema.ts";
+import { SessionHost } from "../session/host.ts";
+import type { HostTransport } from "../session/transport.ts";
 import type { AgentPick } from "./detect.ts";
 import type { CliIo } from "./io.ts";
+import { renderEvent } from "./render.ts";
 
 export interface InteractiveOptions {
   readonly settings: Settings;
@@ -10,8 +16,143 @@ export interface InteractiveOptions {
   readonly cwd: string;
   readonly showPairing: boolean;
   readonly io: CliIo;
+  /** Connects the session to the relay (absent: local only). */
+  readonly connect?: (host: () => SessionHost) => Promise<{ transport: HostTransport; pair: () => Promise<string> }>;
 }
 
-export async function runInteractive(_opts: InteractiveOptions): Promise<number> {
-  throw new WrapperError("AGENT_NOT_FOUND", "interactive sessions are not available in this build yet");
+const write = (s: string) => {
+  if (s) process.stdout.write(s);
+};
+
+/**
+ * `codex-remote` in a terminal: the agent runs here; a structured agent gets a compact live view and
+ * a prompt line (slash commands included), a terminal agent (shell) gets the raw terminal. With a
+ * relay, paired phones see the same session. Without a TTY (a pipe, CI) prompts are read from
+ * stdin line by line and the session ends when stdin ends and the agent is idle.
+ */
+export async function runInteractive(opts: InteractiveOptions): Promise<number> {
+  const { settings, pick, io } = opts;
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const processOpts = {
+    ...(pick.binary ? { binary: pick.binary } : {}),
+    ...(opts.agentArgs.length > 0 ? { args: opts.agentArgs } : {}),
+  };
+  let backend: CodexBackend | undefined;
+  let terminal: TerminalBackend | undefined;
+  if (pick.agent === "shell")
+    terminal = await createTerminalBackend("shell", { ...processOpts, command: settings.shell });
+  else backend = await createBackend(pick.agent, processOpts);
+
+  let host: SessionHost | undefined;
+  const connection = opts.connect ? await opts.connect(() => host!) : undefined;
+  host = new SessionHost({
+    sessionId: randomUUID(),
+    agent: pick.agent,
+    backend,
+    terminal,
+    transport: connection?.transport,
+    pair: connection?.pair,
+    cwd: opts.cwd,
+    eventLogLimit: settings.offlineQueueLimit,
+    terminalBacklogBytes: settings.terminalBacklogBytes,
+    view: {
+      event: (e) => {
+        if (!terminal) write(renderEvent(e, color));
+      },
+      notice: (text) => io.err(`codex-remote: ${text}`),
+      terminalOutput: (bytes) => process.stdout.write(bytes),
+    },
+  });
+  host.attach();
+  if (connection && opts.showPairing) io.err(await connection.pair());
+
+  try {
+    if (terminal) return await runTerminal(host, terminal, opts);
+    return await runStructured(host, backend!, opts);
+  } finally {
+    await host.close();
+    await backend?.close();
+    await terminal?.close();
+    await connection?.transport.close();
+  }
+}
+
+async function runStructured(host: SessionHost, backend: CodexBackend, opts: InteractiveOptions): Promise<number> {
+  await backend.start({
+    cwd: opts.cwd,
+    approvalPolicy: opts.settings.approve,
+    ...(opts.settings.model ? { model: opts.settings.model } : {}),
+  });
+  const tty = process.stdin.isTTY === true;
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: tty, prompt: "> " });
+  if (tty) {
+    opts.io.err("codex-remote: type a prompt, /help for commands, Ctrl-D to quit");
+    rl.prompt();
+  }
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      if (!backend.turnActive) return resolve();
+      const off = backend.events.subscribe((e) => {
+        if (e.kind === "turn_completed" || e.kind === "turn_failed" || e.kind === "turn_interrupted") {
+          off();
+          resolve();
+        }
+      });
+    });
+  let chain = Promise.resolve();
+  rl.on("line", (line) => {
+    chain = chain.then(async () => {
+      try {
+        const answer = line.trim().toLowerCase();
+        const pending = host.pendingApprovals()[0];
+        if (pending && (answer === "y" || answer === "yes" || answer === "n" || answer === "no")) {
+          host.answerApproval(pending, answer.startsWith("y") ? "accept" : "decline", { kind: "local" });
+        } else {
+          // Without a terminal, prompts run one after another (scripts, CI).
+          if (!tty && !line.trim().startsWith("/")) await idle();
+          const out = await host.localInput(line);
+          if (out) opts.io.out(out);
+          if (!tty) {
+            await new Promise((r) => setTimeout(r, 10));
+            await idle();
+          }
+        }
+      } catch (e) {
+        opts.io.err(
+          `codex-remote: ${(e as Error).message}${(e as { code?: string }).code ? ` [${(e as { code?: string }).code}]` : ""}`,
+        );
+      }
+      if (tty) rl.prompt();
+    });
+  });
+  rl.on("SIGINT", () => {
+    if (backend.turnActive) void backend.interrupt().catch(() => {});
+    else rl.close();
+  });
+  await new Promise<void>((resolve) => rl.on("close", resolve));
+  await chain;
+  await idle();
+  return 0;
+}
+
+async function runTerminal(host: SessionHost, terminal: TerminalBackend, opts: InteractiveOptions): Promise<number> {
+  const cols = process.stdout.columns ?? 100;
+  const rows = process.stdout.rows ?? 30;
+  const exited = new Promise<number>((resolve) => terminal.onExit((e) => resolve(e.exitCode)));
+  await terminal.start({ cwd: opts.cwd, cols, rows });
+  const stdin = process.stdin;
+  if (stdin.isTTY) stdin.setRawMode(true);
+  const onData = (d: Buffer) => host.localKeys(d);
+  stdin.on("data", onData);
+  stdin.resume();
+  const onResize = () => terminal.resize(process.stdout.columns ?? cols, process.stdout.rows ?? rows);
+  process.stdout.on("resize", onResize);
+  try {
+    return await exited;
+  } finally {
+    stdin.off("data", onData);
+    if (stdin.isTTY) stdin.setRawMode(false);
+    stdin.pause();
+    process.stdout.off("resize", onResize);
+  }
 }

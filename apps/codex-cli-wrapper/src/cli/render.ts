@@ -1,0 +1,54 @@
+import type { AgentEvent } from "@codex-remote/protocol";
+
+const dim = (s: string, color: boolean) => (color ? `\x1b[2m${s}\x1b[22m` : s);
+const bold = (s: string, color: boolean) => (color ? `\x1b[1m${s}\x1b[22m` : s);
+const yellow = (s: string, color: boolean) => (color ? `\x1b[33m${s}\x1b[39m` : s);
+
+/**
+ * The laptop's compact live view of a structured agent: one AgentEvent → the text to write (no
+ * trailing newline handling beyond what the event implies). Deltas stream inline.
+ */
+export function renderEvent(e: AgentEvent, color = false): string {
+  switch (e.kind) {
+    case "session_started":
+      return dim(
+        `[${e.agent}${e.threadId ? ` thread ${e.threadId}` : ""}${e.model ? ` model ${e.model}` : ""}]\n`,
+        color,
+      );
+    case "turn_started":
+      return "";
+    case "user_message":
+      return e.source && e.source !== "local" ? `${bold(`${e.source}>`, color)} ${e.text}\n` : "";
+    case "text_delta":
+      return e.delta;
+    case "text_completed":
+      return "\n";
+    case "reasoning_delta":
+      return dim(e.delta, color);
+    case "command_begin":
+      return `${bold("$", color)} ${e.command}\n`;
+    case "command_output_delta":
+      return e.chunk;
+    case "command_end":
+      return dim(
+        `[exit ${e.exitCode ?? "?"}${e.durationMs !== undefined ? `, ${Math.round(e.durationMs)} ms` : ""}]\n`,
+        color,
+      );
+    case "file_change":
+      return `${bold(`patch ${e.status}:`, color)} ${e.files.map((f) => `${f.change} ${f.path}`).join(", ")}\n${e.diff}${e.diff.endsWith("\n") ? "" : "\n"}`;
+    case "approval_requested":
+      return `${yellow(`approval needed [${e.requestId}]`, color)} ${e.approval}: ${e.summary}\n${e.diff ? `${e.diff}\n` : ""}  → y / n (or /approve, /deny)\n`;
+    case "approval_resolved":
+      return dim(`[${e.requestId}: ${e.decision} by ${e.by}]\n`, color);
+    case "usage":
+      return dim(`[tokens in ${e.inputTokens}, out ${e.outputTokens}]\n`, color);
+    case "turn_completed":
+      return dim("[turn done]\n", color);
+    case "turn_failed":
+      return `turn failed: ${e.message}\n`;
+    case "turn_interrupted":
+      return dim("[interrupted]\n", color);
+    case "error":
+      return `error ${e.code}: ${e.message}\n`;
+  }
+}
