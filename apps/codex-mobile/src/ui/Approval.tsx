@@ -1,0 +1,69 @@
+import type { ApprovalDecision } from "@codex-remote/protocol";
+import { lazy, Suspense } from "preact/compat";
+import type { TimelineItem } from "../store/types.ts";
+import { useServices } from "./context.ts";
+
+const DiffView = lazy(() => import("./DiffView.tsx").then((m) => m.DiffView));
+
+const DECIDED: Record<ApprovalDecision, string> = {
+  accept: "Approved",
+  accept_for_session: "Approved for this session",
+  decline: "Denied",
+  cancel: "Cancelled",
+};
+
+export function ApprovalCard({
+  item,
+  sessionId,
+}: {
+  item: Extract<TimelineItem, { kind: "approval" }>;
+  sessionId: string;
+}) {
+  const { actions } = useServices();
+  const what =
+    item.approval === "command" ? "Run command?" : item.approval === "file_change" ? "Apply patch?" : "Allow tool?";
+  const answer = (d: ApprovalDecision) => actions.approve(sessionId, item.requestId, d);
+  return (
+    <article
+      class="card approval"
+      aria-label={`Approval: ${what}`}
+      data-testid="approval"
+      data-kind={item.approval}
+      data-decision={item.decision ?? ""}
+    >
+      <strong>{what}</strong>
+      <div class="mono" style={{ marginTop: "6px", whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+        {item.command ?? item.summary}
+      </div>
+      {item.reason && <div class="small muted">{item.reason}</div>}
+      {item.diff && (
+        <Suspense fallback={<div class="muted small">Loading diff…</div>}>
+          <DiffView diff={item.diff} />
+        </Suspense>
+      )}
+      {item.decision ? (
+        <div class="small" data-testid="approval-result" style={{ marginTop: "8px" }}>
+          {DECIDED[item.decision]}
+          {item.by ? ` · by ${item.by}` : ""}
+        </div>
+      ) : (
+        <div class="actions">
+          <button type="button" class="primary" disabled={!!item.sent} onClick={() => answer("accept")}>
+            Approve
+          </button>
+          <button type="button" class="danger" disabled={!!item.sent} onClick={() => answer("decline")}>
+            Deny
+          </button>
+          <button type="button" class="wide" disabled={!!item.sent} onClick={() => answer("accept_for_session")}>
+            Approve for this session
+          </button>
+          {item.sent && (
+            <div class="wide small muted" role="status">
+              Sent “{DECIDED[item.sent]}”, waiting for the laptop…
+            </div>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,30 @@
+import { useEffect, useState } from "preact/hooks";
+import { useAppState } from "./context.ts";
+import { ago } from "./format.ts";
+
+const LABEL = {
+  online: "Connected",
+  connecting: "Connecting…",
+  reconnecting: "Reconnecting…",
+  offline: "Offline",
+} as const;
+
+/** Says what the connection really is: no green dot unless the relay answered. */
+export function ConnectionBar() {
+  const conn = useAppState((s) => s.connection);
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => tick((n) => n + 1), 15_000);
+    return () => clearInterval(t);
+  }, []);
+  return (
+    <div class="conn" role="status" aria-live="polite" data-state={conn.state} data-testid="connection">
+      <span class="dot" aria-hidden="true" />
+      <span>
+        {LABEL[conn.state]}
+        {conn.state !== "online" && conn.since ? ` · since ${ago(conn.since)}` : ""}
+      </span>
+      {conn.detail && <span class="muted ellipsis grow">· {conn.detail}</span>}
+    </div>
+  );
+}

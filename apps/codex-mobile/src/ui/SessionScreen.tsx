@@ -1,0 +1,116 @@
+import { lazy, Suspense } from "preact/compat";
+import { sessionState } from "../store/reduce.ts";
+import { Composer } from "./Composer.tsx";
+import { useAppState, useServices } from "./context.ts";
+import { folderName, STATE_LABEL } from "./format.ts";
+import { href, navigate } from "./router.ts";
+import { Timeline } from "./Timeline.tsx";
+
+const TerminalView = lazy(() => import("./TerminalView.tsx").then((m) => m.TerminalView));
+
+export function SessionScreen({ id, tab }: { id: string; tab: "timeline" | "terminal" }) {
+  const session = useAppState((s) => s.sessions[id]);
+  if (!session) {
+    return (
+      <>
+        <header class="topbar">
+          <a class="btn ghost" href={href({ name: "sessions" })} aria-label="Back to sessions">
+            ‹
+          </a>
+          <h1>Session</h1>
+        </header>
+        <main class="pad muted">Waiting for this session… it appears as soon as the laptop sends it.</main>
+      </>
+    );
+  }
+  const state = sessionState(session);
+  const folder = session.cwd ?? "";
+  return (
+    <>
+      <header class="topbar">
+        <a class="btn ghost" href={href({ name: "sessions" })} aria-label="Back to sessions">
+          ‹
+        </a>
+        <h1>
+          {folderName(folder) || session.id}
+          <span class="sub">
+            {session.agent}
+            {session.model ? ` · ${session.model}` : ""} · {folder}
+          </span>
+        </h1>
+        <span class="badge" data-state={state} data-testid="session-state">
+          {STATE_LABEL[state]}
+        </span>
+      </header>
+      <ControlBanner id={id} />
+      {session.sync.resync !== "none" && (
+        <div class="banner resync" role="status" data-testid="resync-banner">
+          Some updates were missed; fetching the full session from the laptop…
+        </div>
+      )}
+      <div class="tabs" role="tablist" aria-label="Session views">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === "timeline"}
+          onClick={() => navigate({ name: "session", id, tab: "timeline" }, true)}
+        >
+          Timeline
+        </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === "terminal"}
+          onClick={() => navigate({ name: "session", id, tab: "terminal" }, true)}
+        >
+          Terminal
+        </button>
+      </div>
+      {tab === "timeline" ? (
+        <Timeline id={id} />
+      ) : (
+        <Suspense fallback={<main class="pad muted">Loading terminal…</main>}>
+          <TerminalView id={id} />
+        </Suspense>
+      )}
+      <Composer id={id} />
+    </>
+  );
+}
+
+function ControlBanner({ id }: { id: string }) {
+  const { actions } = useServices();
+  const control = useAppState((s) => s.sessions[id]?.control ?? "none");
+  const reason = useAppState((s) => s.sessions[id]?.controlReason);
+  if (control === "granted") {
+    return (
+      <div class="banner row" data-testid="control-banner" data-control="granted">
+        <span class="grow">You are in control.</span>
+        <button type="button" onClick={() => actions.releaseControl(id)}>
+          Release
+        </button>
+      </div>
+    );
+  }
+  const text =
+    control === "revoked"
+      ? `Read-only: the laptop took control back${reason ? ` (${reason})` : ""}.`
+      : control === "refused"
+        ? "Read-only: the laptop refused control."
+        : control === "requested"
+          ? "Asking the laptop for control…"
+          : "Read-only: the laptop is in control.";
+  return (
+    <div class="banner readonly row" role="status" data-testid="control-banner" data-control={control}>
+      <span class="grow">{text}</span>
+      <button
+        type="button"
+        class="primary"
+        disabled={control === "requested"}
+        onClick={() => actions.requestControl(id)}
+      >
+        Take control
+      </button>
+    </div>
+  );
+}

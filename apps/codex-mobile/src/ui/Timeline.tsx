@@ -1,0 +1,115 @@
+import { lazy, memo, Suspense } from "preact/compat";
+import { useEffect, useRef } from "preact/hooks";
+import type { TimelineItem } from "../store/types.ts";
+import { ApprovalCard } from "./Approval.tsx";
+import { useAppState } from "./context.ts";
+
+const DiffView = lazy(() => import("./DiffView.tsx").then((m) => m.DiffView));
+
+export function Timeline({ id }: { id: string }) {
+  const items = useAppState((s) => s.sessions[id]?.items ?? []);
+  const ref = useRef<HTMLElement>(null);
+  const stick = useRef(true);
+  useEffect(() => {
+    const el = ref.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [items]);
+  return (
+    <main
+      ref={ref}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+      }}
+    >
+      <section class="timeline" aria-label="Timeline" aria-live="polite" data-testid="timeline">
+        {items.length === 0 && <p class="muted">Nothing yet. Send a prompt below.</p>}
+        {items.map((item) => (
+          <Item key={item.id} item={item} sessionId={id} />
+        ))}
+      </section>
+    </main>
+  );
+}
+
+const Item = memo(function Item({ item, sessionId }: { item: TimelineItem; sessionId: string }) {
+  switch (item.kind) {
+    case "user":
+      return (
+        <div class="msg-user" data-testid="user-message">
+          <span class="sr-only">You: </span>
+          {item.text}
+        </div>
+      );
+    case "text":
+      return (
+        <div class="msg-agent" data-testid="agent-text" data-done={item.done}>
+          {item.text}
+          {!item.done && <span aria-hidden="true"> ▍</span>}
+        </div>
+      );
+    case "reasoning":
+      return <div class="reasoning">{item.text}</div>;
+    case "turn":
+      return (
+        <div class="turn" data-testid="turn" data-status={item.status}>
+          {item.status === "started"
+            ? "— turn started —"
+            : item.status === "completed"
+              ? "— turn completed —"
+              : item.status === "interrupted"
+                ? "— turn interrupted —"
+                : `— turn failed: ${item.message ?? ""} —`}
+        </div>
+      );
+    case "command":
+      return (
+        <article class="card cmd" data-testid="command" aria-label={`Command ${item.command}`}>
+          <div class="row">
+            <code class="mono grow ellipsis">$ {item.command}</code>
+            {item.running ? (
+              <span class="badge" data-state="working">
+                running
+              </span>
+            ) : (
+              <span class="badge exit" data-ok={item.exitCode === 0} data-testid="exit-code">
+                exit {item.exitCode ?? "?"}
+              </span>
+            )}
+          </div>
+          {item.output && (
+            <pre class="mono" data-testid="command-output">
+              {item.output}
+            </pre>
+          )}
+        </article>
+      );
+    case "file_change":
+      return (
+        <article class="card" data-testid="file-change" data-status={item.status}>
+          <div class="row small">
+            <strong class="grow">
+              {item.files.length} file{item.files.length === 1 ? "" : "s"} changed
+            </strong>
+            <span class="badge">{item.status}</span>
+          </div>
+          {item.diff && (
+            <Suspense fallback={<div class="muted small">Loading diff…</div>}>
+              <DiffView diff={item.diff} />
+            </Suspense>
+          )}
+        </article>
+      );
+    case "approval":
+      return <ApprovalCard item={item} sessionId={sessionId} />;
+    case "error":
+      return (
+        <div class="card" role="alert" data-testid="error">
+          <strong class="exit" data-ok="false">
+            {item.code}
+          </strong>{" "}
+          {item.message}
+        </div>
+      );
+  }
+});
