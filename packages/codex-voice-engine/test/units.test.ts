@@ -155,6 +155,7 @@ describe("platform neutrality", () => {
     const src = join(import.meta.dirname, "..", "src");
     visit(join(src, "index.ts"));
     visit(join(src, "vad", "fvad.ts"));
+    visit(join(src, "cloud", "index.ts"));
     expect(seen.size).toBeGreaterThan(10);
   });
 });
