@@ -1,0 +1,132 @@
+import websocket from "@fastify/websocket";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { RelayConfig, RelayConfigInput } from "./config.ts";
+import { parseConfig } from "./config.ts";
+import { Connection } from "./connection.ts";
+import { Hub } from "./hub.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import { ApnsProvider } from "./push/apns.ts";
+import { type PushProvider, RelayPusher } from "./push/pusher.ts";
+import { WebPushProvider } from "./push/webpush.ts";
+import { serveStatic } from "./static.ts";
+import { openStore } from "./store/open.ts";
+import type { RelayStore } from "./store/types.ts";
+
+export const RELAY_PATH = "/v1/relay";
+
+export interface Relay {
+  /** ws://host:port/v1/relay */
+  readonly url: string;
+  readonly httpUrl: string;
+  readonly port: number;
+  readonly app: FastifyInstance;
+  readonly store: RelayStore;
+  readonly metrics: Metrics;
+  readonly hub: Hub;
+  /** Graceful: stop accepting, tell clients to reconnect elsewhere, flush the store, close. */
+  close(): Promise<void>;
+}
+
+function pushProviders(c: RelayConfig): PushProvider[] {
+  const out: PushProvider[] = [];
+  if (c.apnsKeyPath && c.apnsKeyId && c.apnsTeamId && c.apnsTopic) {
+    out.push(
+      new ApnsProvider({
+        key: c.apnsKeyPath,
+        keyId: c.apnsKeyId,
+        teamId: c.apnsTeamId,
+        topic: c.apnsTopic,
+        production: c.apnsProduction,
+        address: c.apnsAddress,
+        rejectUnauthorized: c.apnsRejectUnauthorized,
+      }),
+    );
+  }
+  if (c.vapidPublicKey && c.vapidPrivateKey && c.vapidSubject) {
+    out.push(
+      new WebPushProvider({ publicKey: c.vapidPublicKey, privateKey: c.vapidPrivateKey, subject: c.vapidSubject }),
+    );
+  }
+  return out;
+}
+
+/** Starts a relay (the deployed server and the wrapper's embedded `codex-remote relay` both use this). */
+export async function startRelay(
+  input: RelayConfigInput | RelayConfig = {},
+  opts: { store?: RelayStore } = {},
+): Promise<Relay> {
+  const config = parseConfig(input as Record<string, unknown>);
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ["req.headers.authorization", "req.headers.cookie"],
+    },
+  });
+  const store = opts.store ?? (await openStore(config));
+  const metrics = createMetrics();
+  const pusher = new RelayPusher(store, metrics, app.log, pushProviders(config));
+  const hub = new Hub(store, config, metrics, app.log, pusher);
+
+  await app.register(websocket, {
+    options: { maxPayload: config.maxFrameBytes * 2 + 4096, perMessageDeflate: false },
+  });
+  app.get(RELAY_PATH, { websocket: true }, (socket) => {
+    if (hub.draining) {
+      socket.close(4022, "server_draining");
+      return;
+    }
+    new Connection(hub, socket);
+  });
+  app.get("/healthz", async () => ({ ok: true }));
+  app.get("/readyz", async (_req, reply) => {
+    const ready = !hub.draining && (await store.ready().catch(() => false));
+    return reply.code(ready ? 200 : 503).send({ ready, store: store.kind });
+  });
+  app.get("/metrics", async (_req, reply) =>
+    reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+  if (config.staticDir) serveStatic(app, config.staticDir);
+
+  const pingTimer = setInterval(() => {
+    for (const c of hub.conns) {
+      if (!(c instanceof Connection)) continue;
+      if (!c.alive) {
+        c.fail("idle_timeout");
+        continue;
+      }
+      c.alive = false;
+      try {
+        c.ws.ping();
+      } catch {}
+    }
+  }, config.pingIntervalMs);
+  const sweepTimer = setInterval(
+    () => void store.sweep(hub.retention, Date.now()).catch((err: unknown) => app.log.error({ err }, "sweep failed")),
+    Math.min(60_000, config.retentionAgeMs),
+  );
+  pingTimer.unref();
+  sweepTimer.unref();
+
+  await app.listen({ host: config.host, port: config.port });
+  const addr = app.server.address();
+  const port = typeof addr === "object" && addr ? addr.port : config.port;
+  const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const httpUrl = `http://${hostForUrl}:${port}`;
+  const url = config.publicUrl ?? `ws://${hostForUrl}:${port}${RELAY_PATH}`;
+  app.log.info({ url, store: store.kind }, "relay listening");
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(pingTimer);
+      clearInterval(sweepTimer);
+      hub.drain();
+      const deadline = Date.now() + config.drainTimeoutMs;
+      while (hub.conns.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await app.close();
+      hub.close();
+      await pusher.close();
+      await store.close();
+    })());
+  return { url, httpUrl, port, app, store, metrics, hub, close };
+}

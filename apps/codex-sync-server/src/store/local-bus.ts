@@ -1,0 +1,37 @@
+import type { BusEvent } from "./types.ts";
+
+/** In-process fan-out for single-instance stores. */
+export class LocalBus {
+  #listeners = new Set<(e: BusEvent) => void>();
+  publish(e: BusEvent): void {
+    for (const l of this.#listeners) l(e);
+  }
+  subscribe(l: (e: BusEvent) => void): () => void {
+    this.#listeners.add(l);
+    return () => this.#listeners.delete(l);
+  }
+}
+
+/** Presence kept in process (memory and SQLite stores serve one instance). */
+export class LocalPresence {
+  #byDevice = new Map<string, Map<string, boolean>>();
+  set(deviceId: string, connKey: string, active: boolean | undefined): void {
+    let m = this.#byDevice.get(deviceId);
+    if (active === undefined) {
+      m?.delete(connKey);
+      if (m && m.size === 0) this.#byDevice.delete(deviceId);
+      return;
+    }
+    if (!m) {
+      m = new Map();
+      this.#byDevice.set(deviceId, m);
+    }
+    m.set(connKey, active);
+  }
+  isActive(deviceId: string): boolean {
+    const m = this.#byDevice.get(deviceId);
+    if (!m) return false;
+    for (const a of m.values()) if (a) return true;
+    return false;
+  }
+}

@@ -1,0 +1,172 @@
+import type { PushTarget } from "@codex-remote/protocol/relay";
+import { LocalBus, LocalPresence } from "./local-bus.ts";
+import {
+  type AppendInput,
+  type AppendResult,
+  type BusEvent,
+  type DeviceRecord,
+  type FrameRecord,
+  type LogBounds,
+  type PairingOutcome,
+  pushTargetKey,
+  type RelayStore,
+  type Retention,
+  type RoomRecord,
+} from "./types.ts";
+
+interface RoomLog {
+  frames: FrameRecord[];
+  start: number; // index of the oldest retained frame in `frames`
+  head: number;
+  bytes: number;
+  senders: Map<string, { epoch: number; counter: number }>;
+}
+
+/** In-memory store: for tests and throwaway relays. Everything is gone on exit. */
+export class MemoryStore implements RelayStore {
+  readonly kind = "memory" as const;
+  #devices = new Map<string, DeviceRecord>();
+  #rooms = new Map<string, RoomRecord>();
+  #pairings = new Map<string, { tokenHash: string; expiresAt: number; used: boolean }>();
+  #logs = new Map<string, RoomLog>();
+  #cursors = new Map<string, number>();
+  #push = new Map<string, Map<string, PushTarget>>();
+  #presence = new LocalPresence();
+  #bus = new LocalBus();
+
+  async ready(): Promise<boolean> {
+    return true;
+  }
+  async getDevice(id: string) {
+    return this.#devices.get(id);
+  }
+  async putDevice(d: DeviceRecord) {
+    this.#devices.set(d.id, d);
+  }
+  async revokeDevice(id: string) {
+    const d = this.#devices.get(id);
+    if (d) this.#devices.set(id, { ...d, revoked: true });
+    this.#push.delete(id);
+  }
+  async createRoom(r: { room: string; accountId: string; host: string; createdAt: number }) {
+    if (this.#rooms.has(r.room)) return false;
+    this.#rooms.set(r.room, { ...r, controller: r.host, controllerEpoch: 1, members: [r.host] });
+    return true;
+  }
+  async getRoom(room: string) {
+    return this.#rooms.get(room);
+  }
+  async countRoomsOf(host: string) {
+    let n = 0;
+    for (const r of this.#rooms.values()) if (r.host === host) n++;
+    return n;
+  }
+  async addMember(room: string, deviceId: string) {
+    const r = this.#rooms.get(room);
+    if (r && !r.members.includes(deviceId)) this.#rooms.set(room, { ...r, members: [...r.members, deviceId] });
+  }
+  async setController(room: string, deviceId: string | null) {
+    const r = this.#rooms.get(room);
+    if (!r) return 0;
+    const next = { ...r, controller: deviceId, controllerEpoch: r.controllerEpoch + 1 };
+    this.#rooms.set(room, next);
+    return next.controllerEpoch;
+  }
+  async openPairing(room: string, tokenHash: string, expiresAt: number) {
+    this.#pairings.set(room, { tokenHash, expiresAt, used: false });
+  }
+  async claimPairing(room: string, tokenHash: string, now: number): Promise<PairingOutcome> {
+    const p = this.#pairings.get(room);
+    if (!p || p.tokenHash !== tokenHash) return "pairing_invalid";
+    if (p.used) return "pairing_used";
+    if (p.expiresAt <= now) return "pairing_expired";
+    p.used = true;
+    return "ok";
+  }
+
+  #log(room: string): RoomLog {
+    let l = this.#logs.get(room);
+    if (!l) {
+      l = { frames: [], start: 0, head: 0, bytes: 0, senders: new Map() };
+      this.#logs.set(room, l);
+    }
+    return l;
+  }
+
+  async append(i: AppendInput, ret: Retention): Promise<AppendResult> {
+    const l = this.#log(i.room);
+    const prev = l.senders.get(i.sender);
+    if (prev && prev.epoch === i.epoch && i.counter <= prev.counter) return { kind: "duplicate" };
+    l.senders.set(i.sender, { epoch: i.epoch, counter: i.counter });
+    const seq = ++l.head;
+    l.frames.push({ seq, sender: i.sender, cls: i.cls, ts: i.ts, payload: i.payload.slice() });
+    l.bytes += i.payload.length;
+    this.#trim(l, ret, i.ts);
+    return { kind: "stored", seq };
+  }
+
+  #trim(l: RoomLog, ret: Retention, now: number): void {
+    const live = () => l.frames.length - l.start;
+    while (live() > 0) {
+      const f = l.frames[l.start]!;
+      if (live() > ret.maxFrames || l.bytes > ret.maxBytes || f.ts < now - ret.maxAgeMs) {
+        l.bytes -= f.payload.length;
+        l.start++;
+      } else break;
+    }
+    if (l.start > 1024 && l.start * 2 > l.frames.length) {
+      l.frames = l.frames.slice(l.start);
+      l.start = 0;
+    }
+  }
+
+  async read(room: string, fromSeq: number, limit: number): Promise<FrameRecord[]> {
+    const l = this.#logs.get(room);
+    if (!l || l.frames.length === l.start) return [];
+    const firstSeq = l.frames[l.start]!.seq;
+    const from = l.start + Math.max(0, fromSeq - firstSeq);
+    return l.frames.slice(from, from + limit);
+  }
+  async bounds(room: string): Promise<LogBounds> {
+    const l = this.#logs.get(room);
+    if (!l) return { first: 1, head: 0 };
+    const first = l.frames.length > l.start ? l.frames[l.start]!.seq : l.head + 1;
+    return { first, head: l.head };
+  }
+  async sweep(ret: Retention, now: number) {
+    for (const l of this.#logs.values()) this.#trim(l, ret, now);
+  }
+  async setCursor(room: string, deviceId: string, seq: number) {
+    this.#cursors.set(`${room}\u0000${deviceId}`, seq);
+  }
+  async getCursor(room: string, deviceId: string) {
+    return this.#cursors.get(`${room}\u0000${deviceId}`);
+  }
+  async addPushTarget(deviceId: string, t: PushTarget) {
+    let m = this.#push.get(deviceId);
+    if (!m) {
+      m = new Map();
+      this.#push.set(deviceId, m);
+    }
+    m.set(pushTargetKey(t), t);
+  }
+  async removePushTarget(deviceId: string, key: string) {
+    this.#push.get(deviceId)?.delete(key);
+  }
+  async pushTargets(deviceId: string) {
+    return [...(this.#push.get(deviceId)?.values() ?? [])];
+  }
+  async setPresence(deviceId: string, connKey: string, active: boolean | undefined) {
+    this.#presence.set(deviceId, connKey, active);
+  }
+  async isActive(deviceId: string) {
+    return this.#presence.isActive(deviceId);
+  }
+  publish(e: BusEvent) {
+    this.#bus.publish(e);
+  }
+  subscribe(l: (e: BusEvent) => void) {
+    return this.#bus.subscribe(l);
+  }
+  async close() {}
+}

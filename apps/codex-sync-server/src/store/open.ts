@@ -1,0 +1,16 @@
+import type { RelayConfig } from "../config.ts";
+import { MemoryStore } from "./memory.ts";
+import { SqliteStore } from "./sqlite.ts";
+import type { RelayStore } from "./types.ts";
+
+export async function openStore(c: RelayConfig): Promise<RelayStore> {
+  switch (c.store) {
+    case "memory":
+      return new MemoryStore();
+    case "sqlite":
+      return new SqliteStore(c.sqlitePath);
+    case "redis": {
+      throw new Error("redis store: not built yet");
+    }
+  }
+}

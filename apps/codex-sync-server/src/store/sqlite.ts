@@ -1,0 +1,351 @@
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { classCode, classOf, PushTarget } from "@codex-remote/protocol/relay";
+import { LocalBus, LocalPresence } from "./local-bus.ts";
+import {
+  type AppendInput,
+  type AppendResult,
+  type BusEvent,
+  type DeviceRecord,
+  type FrameRecord,
+  type LogBounds,
+  type PairingOutcome,
+  pushTargetKey,
+  type RelayStore,
+  type Retention,
+  type RoomRecord,
+} from "./types.ts";
+
+const SCHEMA = `
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, kind TEXT NOT NULL, account TEXT NOT NULL, name TEXT NOT NULL, revoked INTEGER NOT NULL, created INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, account TEXT NOT NULL, host TEXT NOT NULL, controller TEXT, cepoch INTEGER NOT NULL, created INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS rooms_host ON rooms(host);
+CREATE TABLE IF NOT EXISTS members (room TEXT NOT NULL, device TEXT NOT NULL, PRIMARY KEY (room, device)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pairings (room TEXT PRIMARY KEY, token_hash TEXT NOT NULL, expires INTEGER NOT NULL, used INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS frames (room TEXT NOT NULL, seq INTEGER NOT NULL, sender TEXT NOT NULL, cls INTEGER NOT NULL, ts INTEGER NOT NULL, payload BLOB NOT NULL, PRIMARY KEY (room, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS log_meta (room TEXT PRIMARY KEY, head INTEGER NOT NULL, first INTEGER NOT NULL, bytes INTEGER NOT NULL, count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS senders (room TEXT NOT NULL, device TEXT NOT NULL, epoch INTEGER NOT NULL, counter INTEGER NOT NULL, PRIMARY KEY (room, device)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cursors (room TEXT NOT NULL, device TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (room, device)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS push (device TEXT NOT NULL, key TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (device, key)) WITHOUT ROWID;
+`;
+
+interface Meta {
+  head: number;
+  first: number;
+  bytes: number;
+  count: number;
+  committedHead: number;
+  committedFirst: number;
+  dirty: boolean;
+}
+
+interface SenderState {
+  epoch: number;
+  counter: number;
+  dirty: boolean;
+}
+
+type Row = Record<string, unknown>;
+
+interface Tx {
+  waiters: { resolve(): void; reject(e: unknown): void }[];
+}
+
+/**
+ * The default store: one SQLite file via node:sqlite (WAL). Appends made in one event-loop tick
+ * share one transaction; their promises resolve (and the frames become readable) after COMMIT, so
+ * nothing is delivered or acknowledged before it is on disk. Survives restart and kill -9.
+ * Single-instance: several relays need the Redis store.
+ */
+export class SqliteStore implements RelayStore {
+  readonly kind = "sqlite" as const;
+  #db: DatabaseSync;
+  #s: Record<string, StatementSync>;
+  #meta = new Map<string, Meta>();
+  #senders = new Map<string, SenderState>();
+  #tx: Tx | undefined;
+  #bus = new LocalBus();
+  #presence = new LocalPresence();
+  #closed = false;
+
+  constructor(path: string) {
+    this.#db = new DatabaseSync(path);
+    this.#db.exec(SCHEMA);
+    const p = (sql: string) => this.#db.prepare(sql);
+    this.#s = {
+      getDevice: p("SELECT * FROM devices WHERE id = ?"),
+      putDevice: p("INSERT OR REPLACE INTO devices VALUES (?, ?, ?, ?, ?, ?)"),
+      revoke: p("UPDATE devices SET revoked = 1 WHERE id = ?"),
+      delPushAll: p("DELETE FROM push WHERE device = ?"),
+      createRoom: p("INSERT OR IGNORE INTO rooms VALUES (?, ?, ?, ?, 1, ?)"),
+      addMember: p("INSERT OR IGNORE INTO members VALUES (?, ?)"),
+      getRoom: p("SELECT * FROM rooms WHERE room = ?"),
+      members: p("SELECT device FROM members WHERE room = ?"),
+      countRooms: p("SELECT count(*) AS n FROM rooms WHERE host = ?"),
+      setController: p("UPDATE rooms SET controller = ?, cepoch = cepoch + 1 WHERE room = ? RETURNING cepoch"),
+      openPairing: p("INSERT OR REPLACE INTO pairings VALUES (?, ?, ?, 0)"),
+      getPairing: p("SELECT * FROM pairings WHERE room = ?"),
+      usePairing: p("UPDATE pairings SET used = 1 WHERE room = ? AND used = 0"),
+      getMeta: p("SELECT * FROM log_meta WHERE room = ?"),
+      putMeta: p("INSERT OR REPLACE INTO log_meta VALUES (?, ?, ?, ?, ?)"),
+      allMeta: p("SELECT room FROM log_meta"),
+      getSender: p("SELECT epoch, counter FROM senders WHERE room = ? AND device = ?"),
+      putSender: p("INSERT OR REPLACE INTO senders VALUES (?, ?, ?, ?)"),
+      insFrame: p("INSERT INTO frames VALUES (?, ?, ?, ?, ?, ?)"),
+      oldest: p("SELECT seq, length(payload) AS n, ts FROM frames WHERE room = ? ORDER BY seq LIMIT 1"),
+      delFrame: p("DELETE FROM frames WHERE room = ? AND seq = ?"),
+      read: p(
+        "SELECT seq, sender, cls, ts, payload FROM frames WHERE room = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
+      ),
+      setCursor: p("INSERT OR REPLACE INTO cursors VALUES (?, ?, ?)"),
+      getCursor: p("SELECT seq FROM cursors WHERE room = ? AND device = ?"),
+      addPush: p("INSERT OR REPLACE INTO push VALUES (?, ?, ?)"),
+      delPush: p("DELETE FROM push WHERE device = ? AND key = ?"),
+      listPush: p("SELECT target FROM push WHERE device = ?"),
+    };
+  }
+
+  async ready() {
+    return !this.#closed;
+  }
+
+  async getDevice(id: string): Promise<DeviceRecord | undefined> {
+    const r = this.#s.getDevice!.get(id) as Row | undefined;
+    if (!r) return undefined;
+    return {
+      id: String(r.id),
+      kind: r.kind === "host" ? "host" : "phone",
+      accountId: String(r.account),
+      name: String(r.name),
+      revoked: r.revoked === 1,
+      createdAt: Number(r.created),
+    };
+  }
+  async putDevice(d: DeviceRecord) {
+    this.#s.putDevice!.run(d.id, d.kind, d.accountId, d.name, d.revoked ? 1 : 0, d.createdAt);
+  }
+  async revokeDevice(id: string) {
+    this.#s.revoke!.run(id);
+    this.#s.delPushAll!.run(id);
+  }
+  async createRoom(r: { room: string; accountId: string; host: string; createdAt: number }) {
+    const res = this.#s.createRoom!.run(r.room, r.accountId, r.host, r.host, r.createdAt);
+    if (res.changes === 0) return false;
+    this.#s.addMember!.run(r.room, r.host);
+    return true;
+  }
+  async getRoom(room: string): Promise<RoomRecord | undefined> {
+    const r = this.#s.getRoom!.get(room) as Row | undefined;
+    if (!r) return undefined;
+    const members = (this.#s.members!.all(room) as Row[]).map((m) => String(m.device));
+    return {
+      room,
+      accountId: String(r.account),
+      host: String(r.host),
+      controller: r.controller === null ? null : String(r.controller),
+      controllerEpoch: Number(r.cepoch),
+      members,
+      createdAt: Number(r.created),
+    };
+  }
+  async countRoomsOf(host: string) {
+    return Number((this.#s.countRooms!.get(host) as Row).n);
+  }
+  async addMember(room: string, deviceId: string) {
+    this.#s.addMember!.run(room, deviceId);
+  }
+  async setController(room: string, deviceId: string | null) {
+    const r = this.#s.setController!.get(deviceId, room) as Row | undefined;
+    return r ? Number(r.cepoch) : 0;
+  }
+  async openPairing(room: string, tokenHash: string, expiresAt: number) {
+    this.#s.openPairing!.run(room, tokenHash, expiresAt);
+  }
+  async claimPairing(room: string, tokenHash: string, now: number): Promise<PairingOutcome> {
+    const p = this.#s.getPairing!.get(room) as Row | undefined;
+    if (!p || p.token_hash !== tokenHash) return "pairing_invalid";
+    if (p.used === 1) return "pairing_used";
+    if (Number(p.expires) <= now) return "pairing_expired";
+    return this.#s.usePairing!.run(room).changes === 1 ? "ok" : "pairing_used";
+  }
+
+  #getMeta(room: string): Meta {
+    let m = this.#meta.get(room);
+    if (!m) {
+      const r = this.#s.getMeta!.get(room) as Row | undefined;
+      const head = r ? Number(r.head) : 0;
+      const first = r ? Number(r.first) : 1;
+      m = {
+        head,
+        first,
+        bytes: r ? Number(r.bytes) : 0,
+        count: r ? Number(r.count) : 0,
+        committedHead: head,
+        committedFirst: first,
+        dirty: false,
+      };
+      this.#meta.set(room, m);
+    }
+    return m;
+  }
+
+  #getSender(room: string, device: string): SenderState | undefined {
+    const key = `${room}\u0000${device}`;
+    let s = this.#senders.get(key);
+    if (!s) {
+      const r = this.#s.getSender!.get(room, device) as Row | undefined;
+      if (!r) return undefined;
+      s = { epoch: Number(r.epoch), counter: Number(r.counter), dirty: false };
+      this.#senders.set(key, s);
+    }
+    return s;
+  }
+
+  #beginTx(): Tx {
+    if (!this.#tx) {
+      this.#db.exec("BEGIN");
+      this.#tx = { waiters: [] };
+      setImmediate(() => this.#commit());
+    }
+    return this.#tx;
+  }
+
+  #commit(): void {
+    const tx = this.#tx;
+    if (!tx) return;
+    this.#tx = undefined;
+    try {
+      for (const [room, m] of this.#meta) {
+        if (!m.dirty) continue;
+        this.#s.putMeta!.run(room, m.head, m.first, m.bytes, m.count);
+      }
+      for (const [key, s] of this.#senders) {
+        if (!s.dirty) continue;
+        const [room, device] = key.split("\u0000") as [string, string];
+        this.#s.putSender!.run(room, device, s.epoch, s.counter);
+        s.dirty = false;
+      }
+      this.#db.exec("COMMIT");
+      for (const m of this.#meta.values()) {
+        if (!m.dirty) continue;
+        m.dirty = false;
+        m.committedHead = m.head;
+        m.committedFirst = m.first;
+      }
+      for (const w of tx.waiters) w.resolve();
+    } catch (e) {
+      try {
+        this.#db.exec("ROLLBACK");
+      } catch {}
+      this.#meta.clear();
+      this.#senders.clear();
+      for (const w of tx.waiters) w.reject(e);
+    }
+  }
+
+  append(i: AppendInput, ret: Retention): Promise<AppendResult> {
+    const tx = this.#beginTx();
+    const prev = this.#getSender(i.room, i.sender);
+    if (prev && prev.epoch === i.epoch && i.counter <= prev.counter) {
+      // may be a duplicate of a frame still in this transaction: confirm it with the same commit
+      return new Promise((resolve, reject) =>
+        tx.waiters.push({ resolve: () => resolve({ kind: "duplicate" }), reject }),
+      );
+    }
+    const key = `${i.room}\u0000${i.sender}`;
+    this.#senders.set(key, { epoch: i.epoch, counter: i.counter, dirty: true });
+    const m = this.#getMeta(i.room);
+    const seq = ++m.head;
+    this.#s.insFrame!.run(i.room, seq, i.sender, classCode(i.cls), i.ts, i.payload);
+    m.bytes += i.payload.length;
+    m.count++;
+    m.dirty = true;
+    this.#trim(i.room, m, ret, i.ts);
+    return new Promise((resolve, reject) =>
+      tx.waiters.push({ resolve: () => resolve({ kind: "stored", seq }), reject }),
+    );
+  }
+
+  #trim(room: string, m: Meta, ret: Retention, now: number): void {
+    while (m.count > 0) {
+      const o = this.#s.oldest!.get(room) as Row | undefined;
+      if (!o) break;
+      const n = Number(o.n);
+      if (m.count > ret.maxFrames || m.bytes > ret.maxBytes || Number(o.ts) < now - ret.maxAgeMs) {
+        this.#s.delFrame!.run(room, Number(o.seq));
+        m.count--;
+        m.bytes -= n;
+        m.first = Number(o.seq) + 1;
+        m.dirty = true;
+      } else {
+        m.first = Number(o.seq);
+        break;
+      }
+    }
+    if (m.count === 0) m.first = m.head + 1;
+  }
+
+  async read(room: string, fromSeq: number, limit: number): Promise<FrameRecord[]> {
+    const m = this.#getMeta(room);
+    const rows = this.#s.read!.all(room, fromSeq, m.committedHead, limit) as Row[];
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      sender: String(r.sender),
+      cls: classOf(Number(r.cls)) ?? "output",
+      ts: Number(r.ts),
+      payload: r.payload as Uint8Array,
+    }));
+  }
+  async bounds(room: string): Promise<LogBounds> {
+    const m = this.#getMeta(room);
+    return { first: m.committedFirst, head: m.committedHead };
+  }
+  async sweep(ret: Retention, now: number) {
+    const rooms = (this.#s.allMeta!.all() as Row[]).map((r) => String(r.room));
+    for (const room of rooms) {
+      const tx = this.#beginTx();
+      this.#trim(room, this.#getMeta(room), ret, now);
+      await new Promise<void>((resolve, reject) => tx.waiters.push({ resolve, reject }));
+    }
+  }
+  async setCursor(room: string, deviceId: string, seq: number) {
+    this.#s.setCursor!.run(room, deviceId, seq);
+  }
+  async getCursor(room: string, deviceId: string) {
+    const r = this.#s.getCursor!.get(room, deviceId) as Row | undefined;
+    return r ? Number(r.seq) : undefined;
+  }
+  async addPushTarget(deviceId: string, t: PushTarget) {
+    this.#s.addPush!.run(deviceId, pushTargetKey(t), JSON.stringify(t));
+  }
+  async removePushTarget(deviceId: string, key: string) {
+    this.#s.delPush!.run(deviceId, key);
+  }
+  async pushTargets(deviceId: string) {
+    const out: PushTarget[] = [];
+    for (const r of this.#s.listPush!.all(deviceId) as Row[]) {
+      const t = PushTarget.safeParse(JSON.parse(String(r.target)));
+      if (t.success) out.push(t.data);
+    }
+    return out;
+  }
+  async setPresence(deviceId: string, connKey: string, active: boolean | undefined) {
+    this.#presence.set(deviceId, connKey, active);
+  }
+  async isActive(deviceId: string) {
+    return this.#presence.isActive(deviceId);
+  }
+  publish(e: BusEvent) {
+    this.#bus.publish(e);
+  }
+  subscribe(l: (e: BusEvent) => void) {
+    return this.#bus.subscribe(l);
+  }
+  async close() {
+    if (this.#closed) return;
+    this.#commit();
+    this.#closed = true;
+    this.#db.close();
+  }
+}

@@ -1,0 +1,131 @@
+import type { RoutingClass } from "./messages.ts";
+
+/**
+ * The sealed-frame envelope: binary WebSocket messages carrying ONLY routing metadata and the
+ * opaque ciphertext (which the relay never opens). Big-endian.
+ *
+ * send (device -> relay):
+ *   u8 0x01 | u8 class | u8 roomLen | room (ASCII) | u32 epoch | u32 counter | payload...
+ * deliver (relay -> device):
+ *   u8 0x02 | u8 class | u8 roomLen | room | u8 senderLen | sender (ASCII) | u32 seqHi | u32 seqLo | payload...
+ *
+ * (epoch, counter) is the client message id: epoch is random per client instance, counter grows per
+ * send; the relay uses it to store a frame re-sent after a reconnect exactly once.
+ */
+export const ENVELOPE_SEND = 0x01;
+export const ENVELOPE_DELIVER = 0x02;
+
+const CLASSES: readonly RoutingClass[] = ["output", "input", "control"];
+export function classCode(cls: RoutingClass): number {
+  return CLASSES.indexOf(cls);
+}
+export function classOf(code: number): RoutingClass | undefined {
+  return CLASSES[code];
+}
+
+export interface SendEnvelope {
+  readonly room: string;
+  readonly cls: RoutingClass;
+  readonly epoch: number;
+  readonly counter: number;
+  readonly payload: Uint8Array;
+}
+
+export interface DeliverEnvelope {
+  readonly room: string;
+  readonly cls: RoutingClass;
+  readonly sender: string;
+  readonly seq: number;
+  readonly payload: Uint8Array;
+}
+
+function ascii(s: string, out: Uint8Array, at: number): number {
+  for (let i = 0; i < s.length; i++) out[at + i] = s.charCodeAt(i) & 0x7f;
+  return at + s.length;
+}
+
+function readAscii(b: Uint8Array, at: number, len: number): string {
+  let s = "";
+  for (let i = 0; i < len; i++) s += String.fromCharCode(b[at + i]!);
+  return s;
+}
+
+export function encodeSend(e: SendEnvelope): Uint8Array {
+  const out = new Uint8Array(3 + e.room.length + 8 + e.payload.length);
+  const dv = new DataView(out.buffer);
+  out[0] = ENVELOPE_SEND;
+  out[1] = classCode(e.cls);
+  out[2] = e.room.length;
+  let at = ascii(e.room, out, 3);
+  dv.setUint32(at, e.epoch >>> 0);
+  dv.setUint32(at + 4, e.counter >>> 0);
+  at += 8;
+  out.set(e.payload, at);
+  return out;
+}
+
+/** undefined when the bytes are not a well-formed send envelope. */
+export function decodeSend(b: Uint8Array): SendEnvelope | undefined {
+  if (b.length < 3 || b[0] !== ENVELOPE_SEND) return undefined;
+  const cls = classOf(b[1]!);
+  const roomLen = b[2]!;
+  if (cls === undefined || roomLen < 1 || roomLen > 64 || b.length < 3 + roomLen + 8) return undefined;
+  const room = readAscii(b, 3, roomLen);
+  if (!/^[A-Za-z0-9_-]+$/.test(room)) return undefined;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const at = 3 + roomLen;
+  return {
+    room,
+    cls,
+    epoch: dv.getUint32(at),
+    counter: dv.getUint32(at + 4),
+    payload: b.subarray(at + 8),
+  };
+}
+
+/** Header bytes of a deliver envelope (the payload follows). */
+export function deliverHeaderLength(room: string, sender: string): number {
+  return 3 + room.length + 1 + sender.length + 8;
+}
+
+export function encodeDeliver(e: DeliverEnvelope): Uint8Array {
+  const h = deliverHeaderLength(e.room, e.sender);
+  const out = new Uint8Array(h + e.payload.length);
+  writeDeliverHeader(out, e.room, e.cls, e.sender, e.seq);
+  out.set(e.payload, h);
+  return out;
+}
+
+export function writeDeliverHeader(
+  out: Uint8Array,
+  room: string,
+  cls: RoutingClass,
+  sender: string,
+  seq: number,
+): void {
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  out[0] = ENVELOPE_DELIVER;
+  out[1] = classCode(cls);
+  out[2] = room.length;
+  let at = ascii(room, out, 3);
+  out[at++] = sender.length;
+  at = ascii(sender, out, at);
+  dv.setUint32(at, Math.floor(seq / 2 ** 32));
+  dv.setUint32(at + 4, seq >>> 0);
+}
+
+export function decodeDeliver(b: Uint8Array): DeliverEnvelope | undefined {
+  if (b.length < 4 || b[0] !== ENVELOPE_DELIVER) return undefined;
+  const cls = classOf(b[1]!);
+  const roomLen = b[2]!;
+  if (cls === undefined || b.length < 3 + roomLen + 1) return undefined;
+  const room = readAscii(b, 3, roomLen);
+  let at = 3 + roomLen;
+  const senderLen = b[at++]!;
+  if (b.length < at + senderLen + 8) return undefined;
+  const sender = readAscii(b, at, senderLen);
+  at += senderLen;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const seq = dv.getUint32(at) * 2 ** 32 + dv.getUint32(at + 4);
+  return { room, cls, sender, seq, payload: b.subarray(at + 8) };
+}
