@@ -15,6 +15,7 @@ type TerminalLoader = (opts: AgentProcessOptions) => Promise<TerminalBackend>;
 const structured: Partial<Record<StructuredBackendKind, StructuredLoader>> = {
   codex: async (opts) => new (await import("./codex/backend.ts")).CodexAppServerBackend(opts),
   claude: async (opts) => new (await import("./claude/backend.ts")).ClaudeStreamBackend(opts),
+  demo: async () => new (await import("./demo/backend.ts")).DemoBackend(),
 };
 const terminal: Partial<Record<TerminalBackendKind, TerminalLoader>> = {};
 

@@ -422,11 +422,12 @@ export class ClaudeStreamBackend implements CodexBackend {
         usage.cachedInputTokens = result.usage.cache_read_input_tokens;
       this.events.emit(usage);
     }
+    // the turn is over before its end event goes out, so a listener may send the next message at once
+    this.#endTurn();
     if (turn.interruptRequested) this.events.emit({ kind: "turn_interrupted", turnId: turn.id });
     else if (result.subtype === "success" && !result.is_error)
       this.events.emit({ kind: "turn_completed", turnId: turn.id });
     else this.events.emit({ kind: "turn_failed", turnId: turn.id, message: result.result ?? result.subtype });
-    this.#endTurn();
   }
 
   #onCanUseTool(req: ReturnType<typeof CanUseTool.parse>): void {

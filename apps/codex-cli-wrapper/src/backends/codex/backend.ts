@@ -380,10 +380,11 @@ export class CodexAppServerBackend implements CodexBackend {
       cachedInputTokens: turn.usage.cached,
     };
     if (turn.usage.input + turn.usage.output > 0) this.#emit(usage);
+    // the turn is over before its end event goes out, so a listener may send the next message at once
+    this.#endTurn();
     if (status === "completed") this.#emit({ kind: "turn_completed", turnId });
     else if (status === "interrupted") this.#emit({ kind: "turn_interrupted", turnId });
     else this.#emit({ kind: "turn_failed", turnId, message: error ?? "the turn failed" });
-    this.#endTurn();
   }
 
   #onRequest(id: RequestIdValue, method: string, params: unknown): void {
