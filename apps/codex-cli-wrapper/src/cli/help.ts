@@ -38,7 +38,7 @@ The link's secret sits in the URL fragment: it never reaches a server. The offer
 
 Lists the devices paired with this laptop, or revokes one (by id or a unique prefix). A revoked device
 can no longer join: the relay is told when it is reachable, and the session host refuses it anyway.`,
-  relay: `Usage: codex-remote relay [--host H] [--port P] [--static DIR] [--data DIR]
+  relay: `Usage: codex-remote relay [--host H] [--port P] [--static DIR] [--data DIR] [--store sqlite|memory]
 
 Runs an embedded relay on this machine. It also serves the phone app's built files (apps/codex-mobile
 build output, or --static DIR), so one process is a complete local install.`,

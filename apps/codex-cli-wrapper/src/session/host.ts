@@ -54,8 +54,10 @@ export class SessionHost implements SessionControls {
   readonly mirror: TerminalMirror | undefined;
   #opts: SessionHostOptions;
   #controller: Controller = { kind: "local" };
-  /** Last agent-event seq each phone acknowledged (or was sent, when it acknowledges nothing). */
+  /** Last agent-event seq handed to the transport for each phone (its channel delivers it in order). */
   #cursors = new Map<string, number>();
+  /** Last agent-event seq each phone acknowledged: where a new channel (phone reconnected) resumes. */
+  #acked = new Map<string, number>();
   #terminalSeq = 0;
   #unsubscribe: (() => void) | undefined;
   #closed = false;
@@ -167,7 +169,8 @@ export class SessionHost implements SessionControls {
     return {
       attached: (deviceId, resumeAfterSeq) => {
         if (this.#opts.keys?.isRevoked(deviceId)) return;
-        const known = this.#cursors.get(deviceId);
+        // A new channel cannot open frames sealed for the old one: resume after what the phone acked.
+        const known = this.#acked.get(deviceId);
         this.#opts.keys?.touch(deviceId);
         const transport = this.#opts.transport!;
         transport.send(deviceId, {
@@ -198,6 +201,10 @@ export class SessionHost implements SessionControls {
       },
       online: (up) => {
         this.#opts.view.notice(up ? "relay connected" : "relay unreachable: working locally, phones will catch up");
+        if (!up) return;
+        // Back online (relay restarted, network back, laptop woke up): what each phone missed, in order.
+        for (const id of this.#opts.transport?.attachedDevices() ?? []) this.#flush(id, this.#cursors.get(id) ?? 0);
+        this.mirror?.requestResync();
       },
       paired: (deviceId, name) => this.#opts.view.notice(`paired ${name} (${short(deviceId)})`),
       resyncNeeded: () => this.mirror?.requestResync(),
@@ -236,8 +243,8 @@ export class SessionHost implements SessionControls {
     try {
       switch (frame.type) {
         case "ack":
-          if (frame.upToSeq !== undefined && frame.upToSeq > (this.#cursors.get(deviceId) ?? 0))
-            this.#cursors.set(deviceId, Math.min(frame.upToSeq, this.log.head));
+          if (frame.upToSeq !== undefined && frame.upToSeq > (this.#acked.get(deviceId) ?? 0))
+            this.#acked.set(deviceId, Math.min(frame.upToSeq, this.log.head));
           return;
         case "approval_response":
           // Either side may answer; the backend lets the first answer win and reports it.
@@ -334,6 +341,7 @@ export class SessionHost implements SessionControls {
     const device = keys ? keys.revoke(idOrPrefix) : { id: idOrPrefix, name: idOrPrefix };
     if (this.#isController(device.id)) await this.#takeLocal("released");
     this.#cursors.delete(device.id);
+    this.#acked.delete(device.id);
     await this.#opts.transport?.revokeDevice(device.id);
     return `revoked ${device.name} (${short(device.id)})`;
   }

@@ -44,24 +44,26 @@ export async function execCommand(argv: readonly string[], io: CliIo): Promise<n
   return runExec({
     agent: pick.agent,
     prompt,
-    approvalPolicy: settings.approve,
+    approve: settings.approve,
+    json: true,
     cwd: cmd.values.cwd ?? process.cwd(),
     ...(settings.model ? { model: settings.model } : {}),
-    ...(pick.binary ? { binary: pick.binary } : {}),
-    ...(cmd.rest.length > 0 ? { args: cmd.rest } : {}),
-    write: (line: string) => io.out(line),
+    process: {
+      ...(pick.binary ? { binary: pick.binary } : {}),
+      ...(cmd.rest.length > 0 ? { args: cmd.rest } : {}),
+    },
   });
 }
 
+/** What the turn runner (src/commands/exec.ts, the agent side of issue 5) takes from the CLI. */
 export interface ExecRequest {
   agent: "codex" | "claude" | "demo";
   prompt: string;
-  approvalPolicy: "ask" | "always" | "never";
+  approve: "ask" | "always" | "never";
+  json: boolean;
   cwd: string;
   model?: string;
-  binary?: string;
-  args?: readonly string[];
-  write: (line: string) => void;
+  process: { binary?: string; args?: readonly string[] };
 }
 
 /** Loaded lazily (and looked up by path) so `codex-remote --help` never loads an agent backend. */
