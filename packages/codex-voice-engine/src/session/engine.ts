@@ -190,7 +190,7 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
       turn = undefined;
       const heard = heardText(current.sentences);
       emit({ type: "turn-end", reply: current.reply, heard, interrupted: current.interrupted });
-      if (state === "thinking" || state === "speaking") setState("idle");
+      if (state !== "listening") setState("idle");
     };
 
     /** Stops the running turn: silence first (synchronously), then cancel TTS and the agent. */
@@ -261,6 +261,10 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
             return;
           case "repeat":
             cue("accepted");
+            if (lastReply.length === 0) {
+              setState("idle");
+              return;
+            }
             yield* startTurn(undefined);
             return;
           case "prompt":
