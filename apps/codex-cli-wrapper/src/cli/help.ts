@@ -26,10 +26,11 @@ Options:
 Config: $XDG_CONFIG_HOME/codex-remote/config.toml (flags override it). Keys: keys.json beside it (0600).`,
   exec: `Usage: codex-remote exec --agent A --json [--approve never|always|ask] [--model M] [--cwd DIR] "prompt"
 
-Runs one turn headless and prints the normalized AgentEvents as JSON lines on stdout.
+Runs one turn headless. With --json: the normalized AgentEvents as JSON lines on stdout; without:
+the agent's text on stdout and a summary on stderr.
 Exit code: 0 when the turn completed, 1 when it failed or was interrupted, 2 on usage errors.
 With --approve ask and no terminal, approval requests are declined (nobody can answer them).`,
-  pair: `Usage: codex-remote pair [--relay URL] [--name NAME] [--timeout SECONDS]
+  pair: `Usage: codex-remote pair [--relay URL] [--timeout SECONDS]
 
 Opens a one-time pairing room on the relay, prints a QR code and a link, and waits for the phone.
 The link's secret sits in the URL fragment: it never reaches a server. The offer expires (default 300 s).`,

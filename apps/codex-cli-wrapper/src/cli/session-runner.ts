@@ -99,28 +99,38 @@ async function runStructured(host: SessionHost, backend: CodexBackend, opts: Int
         }
       });
     });
+  // Without a terminal (a pipe, a script), lines are a script: a prompt waits for the agent to be
+  // idle, a y/n waits for the next approval request. With a terminal, lines act at once.
+  const nextApproval = () =>
+    new Promise<string | undefined>((resolve) => {
+      const check = () => {
+        const id = host.pendingApprovals()[0];
+        if (id !== undefined || !backend.turnActive) {
+          off();
+          resolve(id);
+        }
+      };
+      const off = backend.events.subscribe(() => setImmediate(check));
+      check();
+    });
   let chain = Promise.resolve();
   rl.on("line", (line) => {
     chain = chain.then(async () => {
       try {
         const answer = line.trim().toLowerCase();
-        const pending = host.pendingApprovals()[0];
-        if (pending && (answer === "y" || answer === "yes" || answer === "n" || answer === "no")) {
+        const isYesNo = answer === "y" || answer === "yes" || answer === "n" || answer === "no";
+        const pending = isYesNo ? (tty ? host.pendingApprovals()[0] : await nextApproval()) : undefined;
+        if (pending) {
           host.answerApproval(pending, answer.startsWith("y") ? "accept" : "decline", { kind: "local" });
         } else {
-          // Without a terminal, prompts run one after another (scripts, CI).
           if (!tty && !line.trim().startsWith("/")) await idle();
           const out = await host.localInput(line);
           if (out) opts.io.out(out);
-          if (!tty) {
-            await new Promise((r) => setTimeout(r, 10));
-            await idle();
-          }
+          if (!tty) await new Promise((r) => setTimeout(r, 20));
         }
       } catch (e) {
-        opts.io.err(
-          `codex-remote: ${(e as Error).message}${(e as { code?: string }).code ? ` [${(e as { code?: string }).code}]` : ""}`,
-        );
+        const code = (e as { code?: string }).code;
+        opts.io.err(`codex-remote: ${(e as Error).message}${code ? ` [${code}]` : ""}`);
       }
       if (tty) rl.prompt();
     });

@@ -12,10 +12,26 @@ const Flags = z.object({ json: z.boolean().optional(), relay: RelayUrl.optional(
 /** Tells the relay, when reachable, so the device's live connections are cut (optional, best effort). */
 export type RelayRevoker = (relayUrl: string, deviceId: string) => Promise<void>;
 
+/** Connects as this laptop and asks the relay to revoke the device (cuts its live connections). */
+export const revokeThroughRelay: RelayRevoker = async (relayUrl, deviceId) => {
+  const { hostname } = await import("node:os");
+  const { openLaptopKeys } = await import("../../keys/identity.ts");
+  const { RelayTransport } = await import("../../session/relay-transport.ts");
+  const { keys, identity } = openLaptopKeys(loadSettings().configDir);
+  const transport = new RelayTransport({ url: relayUrl, identity, keys, name: hostname() });
+  transport.start();
+  try {
+    await transport.ready(3000);
+    await transport.client.revokeDevice(deviceId);
+  } finally {
+    await transport.close();
+  }
+};
+
 export async function devicesCommand(
   argv: readonly string[],
   io: CliIo,
-  revokeOnRelay?: RelayRevoker,
+  revokeOnRelay: RelayRevoker = revokeThroughRelay,
 ): Promise<number> {
   const cmd = parseCommand(argv, { json: { type: "boolean" }, relay: { type: "string" } }, Flags);
   if (cmd.help) {

@@ -5,19 +5,16 @@ import { RelayUrl } from "../../config/schema.ts";
 import { parseCommand } from "../argv.ts";
 import { HELP } from "../help.ts";
 import type { CliIo } from "../io.ts";
+import { pairingLinkBase, renderPairing } from "../pairing.ts";
 
 const Flags = z.object({
   relay: RelayUrl.optional(),
-  name: z.string().min(1).max(100).optional(),
   timeout: z.coerce.number().int().min(10).max(86_400).optional(),
 });
 
+/** `codex-remote pair`: one offer, wait for the phone, store it, print the SAS. */
 export async function pairCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const cmd = parseCommand(
-    argv,
-    { relay: { type: "string" }, name: { type: "string" }, timeout: { type: "string" } },
-    Flags,
-  );
+  const cmd = parseCommand(argv, { relay: { type: "string" }, timeout: { type: "string" } }, Flags);
   if (cmd.help) {
     io.out(HELP.pair!);
     return 0;
@@ -29,5 +26,30 @@ export async function pairCommand(argv: readonly string[], io: CliIo): Promise<n
       "pairing needs a relay: pass --relay URL or set relay.url in config.toml",
       "--relay",
     );
-  throw new WrapperError("PAIRING_FAILED", "pairing is not available in this build yet");
+  const { hostname } = await import("node:os");
+  const { openLaptopKeys } = await import("../../keys/identity.ts");
+  const { RelayTransport } = await import("../../session/relay-transport.ts");
+  const { keys, identity } = openLaptopKeys(settings.configDir);
+  const transport = new RelayTransport({ url: settings.relayUrl, identity, keys, name: hostname() });
+  transport.start();
+  try {
+    await transport.ready(5000).catch(() => {
+      throw new WrapperError("RELAY_UNREACHABLE", `cannot reach the relay at ${settings.relayUrl}`);
+    });
+    const ttl = (cmd.values.timeout ?? 300) * 1000;
+    const ticket = await transport.pair(ttl, await pairingLinkBase(settings.relayUrl));
+    io.out(await renderPairing(ticket));
+    const result = await Promise.race([
+      ticket.done,
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), ttl).unref()),
+    ]);
+    if (!result) throw new WrapperError("PAIRING_FAILED", "the offer expired before a phone used it");
+    // Let the phone finish its side (its hello opens on the new channel) before leaving.
+    for (let i = 0; i < 150 && !transport.attachedDevices().includes(result.deviceId); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    io.out(`paired ${result.name} (${result.deviceId.slice(0, 12)}). Both screens should show: ${result.sas}`);
+    return 0;
+  } finally {
+    await transport.close();
+  }
 }

@@ -47,7 +47,17 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
   const pick = pickAgent(settings.agent, settings);
   io.err(`codex-remote: agent: ${pick.reason}`);
   const { runInteractive } = await import("../session-runner.ts");
+  const relayUrl = settings.relayUrl;
+  if (!relayUrl) io.err("codex-remote: no relay configured (--relay URL or relay.url): local only");
   return runInteractive({
+    ...(relayUrl
+      ? {
+          connect: async () => {
+            const { connectRelay } = await import("../pairing.ts");
+            return connectRelay(settings, (t) => io.err(`codex-remote: ${t}`));
+          },
+        }
+      : {}),
     settings,
     pick,
     agentArgs: cmd.rest,

@@ -1,0 +1,258 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AgentEvent } from "@codex-remote/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBackend } from "../../src/backends/factory.ts";
+import type { CodexBackend } from "../../src/backends/types.ts";
+import { openLaptopKeys } from "../../src/keys/identity.ts";
+import { SessionHost } from "../../src/session/host.ts";
+import { RelayTransport } from "../../src/session/relay-transport.ts";
+import { tempConfigDir } from "../helpers/cli.ts";
+import { ScriptedPhone } from "../helpers/phone.ts";
+import { type RelayProcess, startRelayProcess } from "../helpers/relay-process.ts";
+
+interface Laptop {
+  host: SessionHost;
+  backend: CodexBackend;
+  transport: RelayTransport;
+  seen: AgentEvent[];
+  notices: string[];
+  close(): Promise<void>;
+}
+
+async function startLaptop(url: string, configDir: string): Promise<Laptop> {
+  const { keys, identity } = openLaptopKeys(configDir);
+  const transport = new RelayTransport({
+    url,
+    identity,
+    keys,
+    name: "test-laptop",
+    reconnect: { initialMs: 50, maxMs: 300 },
+  });
+  const backend = await createBackend("demo");
+  const seen: AgentEvent[] = [];
+  const notices: string[] = [];
+  const host = new SessionHost({
+    sessionId: "s-e2e",
+    agent: "demo",
+    backend,
+    transport,
+    keys,
+    view: { event: (e) => seen.push(e), notice: (t) => notices.push(t) },
+  });
+  host.attach();
+  transport.start();
+  await transport.ready();
+  await backend.start({ cwd: mkdtempSync(join(tmpdir(), "cr-demo-")), approvalPolicy: "ask" });
+  return {
+    host,
+    backend,
+    transport,
+    seen,
+    notices,
+    close: async () => {
+      await host.close();
+      await backend.close();
+      await transport.close();
+    },
+  };
+}
+
+const until = async (cond: () => boolean, what: string, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe("end to end through a real relay process: wrapper (demo agent) + relay + scripted phone", () => {
+  let relay: RelayProcess;
+  const relayConfig = tempConfigDir();
+
+  beforeAll(async () => {
+    relay = await startRelayProcess({ configDir: relayConfig });
+  });
+  afterAll(async () => {
+    await relay?.stop();
+  });
+
+  it("pairs, streams a prompt, approves from the phone, hands control over, and revokes", async () => {
+    const configDir = tempConfigDir();
+    const laptop = await startLaptop(relay.url, configDir);
+    const phone = new ScriptedPhone("pixel");
+    try {
+      // Pair: QR/link from the laptop, claimed by the phone, same SAS on both screens, keys stored.
+      const ticket = await laptop.transport.pair();
+      expect(ticket.link).toMatch(/^codex-remote:\/\/pair\?.*#s=/);
+      await phone.pair(ticket.link);
+      const paired = await ticket.done;
+      expect(paired.sas).toBe(phone.sas);
+      expect(paired.name).toBe("pixel");
+      const { keys } = openLaptopKeys(configDir);
+      expect(keys.paired().map((d) => d.id)).toEqual([phone.deviceId]);
+      await phone.waitFor(() => phone.frames.some((f) => f.type === "session_open"), 5000, "session_open");
+
+      // Prompt on the laptop; the phone sees the stream and the approval request.
+      await laptop.host.localInput("hello from the laptop");
+      const request = await phone.waitForEvent("approval_requested");
+      expect(phone.events.some((e) => e.event.kind === "text_delta")).toBe(true);
+      const streamed = phone.events
+        .filter((e) => e.event.kind === "text_delta")
+        .map((e) => (e.event as { delta: string }).delta)
+        .join("");
+      expect(streamed).toContain("hello from the laptop");
+
+      // Approve from the phone: first answer wins, the laptop sees it resolved by the phone.
+      phone.approve(request.requestId, "accept");
+      const resolved = await phone.waitForEvent("approval_resolved");
+      expect(resolved).toMatchObject({ requestId: request.requestId, decision: "accept", by: phone.deviceId });
+      await until(
+        () => laptop.seen.some((e) => e.kind === "approval_resolved" && e.requestId === request.requestId),
+        "laptop sees resolution",
+      );
+      expect(laptop.host.answerApproval(request.requestId, "decline", { kind: "local" })).toBe(false);
+      await phone.waitForEvent("command_end");
+
+      // The second approval (the patch) is answered on the laptop; the phone sees it resolved.
+      const patch = await phone
+        .waitFor(
+          () => phone.events.filter((e) => e.event.kind === "approval_requested").length >= 2,
+          10_000,
+          "patch approval",
+        )
+        .then(
+          () =>
+            phone.events.filter((e) => e.event.kind === "approval_requested")[1]!.event as Extract<
+              AgentEvent,
+              { kind: "approval_requested" }
+            >,
+        );
+      expect(laptop.host.answerApproval(patch.requestId, "accept", { kind: "local" })).toBe(true);
+      await phone.waitFor(
+        () =>
+          phone.events.some(
+            (e) =>
+              e.event.kind === "approval_resolved" && e.event.requestId === patch.requestId && e.event.by === "local",
+          ),
+        10_000,
+        "patch resolved by the laptop",
+      );
+      const change = await phone.waitForEvent("file_change");
+      expect(change.diff).toContain("+++ b/");
+      await phone.waitForEvent("turn_completed");
+
+      // Input from a phone that is not in control is refused: by the relay (input class)...
+      const before = phone.events.length;
+      phone.prompt("not yet");
+      await phone.waitFor(() => phone.dropped.length > 0, 5000, "relay drop");
+      // ...and by the laptop itself, whatever class the frame claims.
+      phone.prompt("not yet either", "p-ctl", "control");
+      await phone.waitFor(
+        () => phone.frames.some((f) => f.type === "error" && f.code === "NOT_IN_CONTROL"),
+        5000,
+        "NOT_IN_CONTROL",
+      );
+      expect(phone.events.slice(before).some((e) => e.event.kind === "user_message")).toBe(false);
+
+      // Take control: the relay and the laptop agree; the phone's prompt runs remotely.
+      await phone.requestControl();
+      await phone.waitFor(() => phone.controller === phone.deviceId, 5000, "relay controller");
+      await phone.waitFor(
+        () => phone.frames.some((f) => f.type === "control_grant" && f.deviceId === phone.deviceId),
+        5000,
+        "control_grant",
+      );
+      expect(laptop.host.controller).toEqual({ kind: "remote", deviceId: phone.deviceId });
+      const mark = phone.events.at(-1)!.seq;
+      phone.prompt("from the phone");
+      const um = await phone.waitForEvent("user_message", mark);
+      expect(um).toMatchObject({ text: "from the phone", source: "remote" });
+      const second = await phone.waitForEvent("approval_requested", mark);
+      phone.approve(second.requestId, "decline");
+      await phone.waitForEvent("approval_resolved", mark);
+      // Answer the patch too so the turn ends.
+      const patch2 = await phone
+        .waitFor(
+          () => phone.events.filter((e) => e.seq > mark && e.event.kind === "approval_requested").length >= 2,
+          10_000,
+          "patch 2",
+        )
+        .then(
+          () =>
+            phone.events.filter((e) => e.seq > mark && e.event.kind === "approval_requested")[1]!.event as Extract<
+              AgentEvent,
+              { kind: "approval_requested" }
+            >,
+        );
+      phone.approve(patch2.requestId, "decline");
+      await phone.waitForEvent("turn_completed", mark);
+
+      // Typing on the laptop takes control back.
+      await laptop.host.localInput("/status");
+      expect(laptop.host.controller).toEqual({ kind: "local" });
+      await phone.waitFor(
+        () => phone.frames.some((f) => f.type === "control_revoke" && f.reason === "local_input"),
+        5000,
+        "control_revoke",
+      );
+
+      // Revoke: gone from the key store, cut by the relay, refused when it comes back.
+      expect(await laptop.host.revokeDevice(phone.deviceId)).toContain("revoked pixel");
+      await phone.waitFor(() => phone.relayErrors.includes("device_revoked"), 5000, "device_revoked");
+      expect(openLaptopKeys(configDir).keys.paired()).toEqual([]);
+      await expect(phone.reconnect()).rejects.toThrow();
+    } finally {
+      phone.close();
+      await laptop.close();
+    }
+  });
+});
+
+describe("relay unreachable: the laptop keeps working and the phone catches up in order", () => {
+  it("queues what the phone must see while the relay is down and flushes it in order on reconnect", async () => {
+    const relayConfig = tempConfigDir();
+    const dataDir = tempConfigDir();
+    let relay = await startRelayProcess({ configDir: relayConfig, store: "sqlite", dataDir });
+    const laptop = await startLaptop(relay.url, tempConfigDir());
+    const phone = new ScriptedPhone("tablet");
+    try {
+      const ticket = await laptop.transport.pair();
+      await phone.pair(ticket.link);
+      await ticket.done;
+      await phone.waitFor(() => phone.frames.some((f) => f.type === "session_open"), 5000, "session_open");
+      const seenBefore = phone.events.length;
+
+      // The relay dies (kill -9). The laptop does not notice any difference in its own work.
+      await relay.kill();
+      await until(() => !laptop.transport.online, "laptop sees the relay gone");
+      await laptop.host.localInput("work while offline");
+      await until(() => laptop.seen.some((e) => e.kind === "approval_requested"), "approval asked locally");
+      const first = laptop.host.pendingApprovals()[0]!;
+      laptop.host.answerApproval(first, "accept", { kind: "local" });
+      await until(
+        () => laptop.host.pendingApprovals().length === 1 && laptop.host.pendingApprovals()[0] !== first,
+        "patch approval",
+      );
+      laptop.host.answerApproval(laptop.host.pendingApprovals()[0]!, "accept", { kind: "local" });
+      await until(() => laptop.seen.some((e) => e.kind === "turn_completed"), "turn completed offline");
+      const head = laptop.host.log.head;
+      expect(phone.events.length).toBe(seenBefore);
+
+      // The relay comes back on the same port with its store; both ends reconnect by themselves.
+      relay = await startRelayProcess({ configDir: relayConfig, store: "sqlite", dataDir, port: relay.port });
+      await phone.waitFor(() => phone.events.at(-1)?.seq === head, 15_000, "flush after reconnect");
+      const seqs = phone.events.map((e) => e.seq);
+      expect(seqs).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+      const kinds = phone.events.slice(seenBefore).map((e) => e.event.kind);
+      expect(kinds).toContain("user_message");
+      expect(kinds.indexOf("approval_requested")).toBeLessThan(kinds.indexOf("approval_resolved"));
+      expect(kinds.at(-1)).toBe("turn_completed");
+    } finally {
+      phone.close();
+      await laptop.close();
+      await relay.stop();
+    }
+  });
+});
