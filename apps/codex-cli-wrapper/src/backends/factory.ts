@@ -9,7 +9,8 @@ import type {
 } from "./types.ts";
 
 type StructuredLoader = (opts: AgentProcessOptions) => Promise<CodexBackend>;
-type TerminalLoader = (opts: AgentProcessOptions) => Promise<TerminalBackend>;
+type TerminalLoader = (kind: TerminalBackendKind, opts: TerminalProcessOptions) => Promise<TerminalBackend>;
+export type TerminalProcessOptions = AgentProcessOptions & { command?: string };
 
 /** Implementations load lazily so that, e.g., `exec --agent demo` never loads node-pty. */
 const structured: Partial<Record<StructuredBackendKind, StructuredLoader>> = {
@@ -17,7 +18,13 @@ const structured: Partial<Record<StructuredBackendKind, StructuredLoader>> = {
   claude: async (opts) => new (await import("./claude/backend.ts")).ClaudeStreamBackend(opts),
   demo: async () => new (await import("./demo/backend.ts")).DemoBackend(),
 };
-const terminal: Partial<Record<TerminalBackendKind, TerminalLoader>> = {};
+const inPty: TerminalLoader = async (kind, opts) =>
+  new (await import("./terminal/pty-backend.ts")).PtyBackend(kind, opts);
+const terminal: Partial<Record<TerminalBackendKind, TerminalLoader>> = {
+  "codex-tui": inPty,
+  "claude-tui": inPty,
+  shell: inPty,
+};
 
 export const STRUCTURED_KINDS: readonly StructuredBackendKind[] = ["codex", "claude", "demo"];
 export const TERMINAL_KINDS: readonly TerminalBackendKind[] = ["codex-tui", "claude-tui", "shell"];
@@ -43,11 +50,11 @@ export async function createBackend(
 /** Creates (does not start) a terminal backend (a program in a PTY with a headless xterm mirror). */
 export async function createTerminalBackend(
   kind: TerminalBackendKind,
-  opts: AgentProcessOptions & { command?: string } = {},
+  opts: TerminalProcessOptions = {},
 ): Promise<TerminalBackend> {
   const load = terminal[kind];
   if (!load) throw new BackendError("unsupported", `no terminal backend "${kind}"`);
-  return load(opts);
+  return load(kind, opts);
 }
 
 export type { BackendKind };
