@@ -96,6 +96,12 @@ export function fromBase64Url(text: string): Uint8Array | null {
   return out;
 }
 
+/** base64url decoding to exactly `length` bytes, else null. */
+export function fromBase64UrlExact(text: string, length: number): Uint8Array | null {
+  const bytes = fromBase64Url(text);
+  return bytes !== null && bytes.length === length ? bytes : null;
+}
+
 /** base64url decoding that must produce exactly `length` bytes, else PROTO_ERR_KEY_INVALID. */
 export function decodeKey(text: string, length: number, what: string): Uint8Array {
   const bytes = fromBase64Url(text);

@@ -81,14 +81,6 @@ function makeEpoch(backend: ChaChaPolyBackend, chain: Uint8Array, epoch: number)
   return { epoch, handle, nextChain: keys.nextChain };
 }
 
-function innerNonce(sequence: number): Uint8Array {
-  const nonce = new Uint8Array(12);
-  const view = new DataView(nonce.buffer);
-  view.setUint32(4, Math.floor(sequence / 0x1_0000_0000));
-  view.setUint32(8, sequence >>> 0);
-  return nonce;
-}
-
 export class SecureChannel {
   readonly role: Role;
   /** base64url of the 16-byte session id that every sealed header carries. */
@@ -115,6 +107,12 @@ export class SecureChannel {
   #recv: Epoch;
   #recvPrevious: Epoch | undefined;
   #confirmed = false;
+  readonly #header = new Uint8Array(SEALED_HEADER_BYTES);
+  readonly #headerView = new DataView(this.#header.buffer);
+  readonly #sealNonce = new Uint8Array(12);
+  readonly #sealNonceView = new DataView(this.#sealNonce.buffer);
+  readonly #openNonce = new Uint8Array(12);
+  readonly #openNonceView = new DataView(this.#openNonce.buffer);
 
   constructor(secrets: SessionSecrets, role: Role, options: SecureChannelOptions = {}) {
     if (role !== "wrapper" && role !== "phone") throw new ProtocolError("PROTO_ERR_INVALID_ARGUMENT", "role");
@@ -140,6 +138,13 @@ export class SecureChannel {
     this.#peerConfirmKey = Uint8Array.from(wrapper ? secrets.phoneConfirmKey : secrets.wrapperConfirmKey);
     this.#send = makeEpoch(this.#backend, wrapper ? secrets.wrapperToPhoneChain : secrets.phoneToWrapperChain, 0);
     this.#recv = makeEpoch(this.#backend, wrapper ? secrets.phoneToWrapperChain : secrets.wrapperToPhoneChain, 0);
+    writeSealedHeader(this.#header, SEALED_CONTENT_TYPES.control, this.#sendDirection, 0, 0, this.#sessionIdBytes);
+  }
+
+  #nonceFor(sequence: number): Uint8Array {
+    this.#openNonceView.setUint32(4, Math.floor(sequence / 0x1_0000_0000));
+    this.#openNonceView.setUint32(8, sequence >>> 0);
+    return this.#openNonce;
   }
 
   get sendDirection(): Direction {
@@ -185,16 +190,17 @@ export class SecureChannel {
       this.#rekeySend();
     }
     const sequence = this.#sendSequence;
-    const out = new Uint8Array(SEALED_HEADER_BYTES + plaintext.length + SEALED_TAG_BYTES);
-    writeSealedHeader(out, type, this.#sendDirection, this.#send.epoch, sequence, this.#sessionIdBytes);
-    this.#backend.sealInto(
-      this.#send.handle,
-      innerNonce(sequence),
-      out.subarray(0, SEALED_HEADER_BYTES),
-      plaintext,
-      out,
-      SEALED_HEADER_BYTES,
-    );
+    // Scratch header and nonce: both backends copy them before returning.
+    const hi = Math.floor(sequence / 0x1_0000_0000);
+    const lo = sequence >>> 0;
+    const header = this.#header;
+    header[3] = type;
+    this.#headerView.setUint32(6, this.#send.epoch);
+    this.#headerView.setUint32(10, hi);
+    this.#headerView.setUint32(14, lo);
+    this.#sealNonceView.setUint32(4, hi);
+    this.#sealNonceView.setUint32(8, lo);
+    const out = this.#backend.sealWithHeader(this.#send.handle, this.#sealNonce, header, plaintext);
     this.#sendSequence = sequence + 1;
     this.#sendFramesInEpoch++;
     this.#sendBytesInEpoch += plaintext.length;
@@ -220,7 +226,7 @@ export class SecureChannel {
     const epoch = candidates[candidates.length - 1] as Epoch;
     const plaintext = this.#backend.open(
       epoch.handle,
-      innerNonce(header.sequence),
+      this.#nonceFor(header.sequence),
       sealed.subarray(0, SEALED_HEADER_BYTES),
       sealed.subarray(SEALED_HEADER_BYTES),
     );

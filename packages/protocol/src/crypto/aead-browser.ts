@@ -15,9 +15,11 @@ export const aead: ChaChaPolyBackend = {
     const handle: NobleKey = { backend: "noble", key: Uint8Array.from(key) };
     return handle;
   },
-  sealInto(key, nonce12, ad, plaintext, out, offset) {
-    const target = out.subarray(offset, offset + plaintext.length + TAG);
-    chacha20poly1305((key as NobleKey).key, nonce12, ad).encrypt(plaintext, target);
+  sealWithHeader(key, nonce12, ad, plaintext) {
+    const out = new Uint8Array(ad.length + plaintext.length + TAG);
+    out.set(ad, 0);
+    chacha20poly1305((key as NobleKey).key, nonce12, ad).encrypt(plaintext, out.subarray(ad.length));
+    return out;
   },
   open(key, nonce12, ad, sealed) {
     if (sealed.length < TAG) return null;

@@ -16,13 +16,14 @@ export const aead: ChaChaPolyBackend = {
     const handle: NodeKey = { backend: "node", key: createSecretKey(key) };
     return handle;
   },
-  sealInto(key, nonce12, ad, plaintext, out, offset) {
+  sealWithHeader(key, nonce12, ad, plaintext) {
     const cipher = createCipheriv(ALGORITHM, (key as NodeKey).key, nonce12, { authTagLength: TAG });
     cipher.setAAD(ad, { plaintextLength: plaintext.length });
     const body = cipher.update(plaintext);
     cipher.final();
-    out.set(body, offset);
-    out.set(cipher.getAuthTag(), offset + body.length);
+    // Buffer.concat allocates without zero-filling: one copy of the ciphertext, nothing else.
+    const out = Buffer.concat([ad, body, cipher.getAuthTag()], ad.length + body.length + TAG);
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
   open(key, nonce12, ad, sealed) {
     if (sealed.length < TAG) return null;

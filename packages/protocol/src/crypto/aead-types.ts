@@ -13,17 +13,11 @@ export interface ChaChaPolyBackend {
   /** Prepares a 32-byte key for many seal/open calls (node: a KeyObject; noble: a copy). */
   importKey(key: Uint8Array): AeadKey;
   /**
-   * Seals `plaintext` and writes ciphertext || 16-byte tag into `out` at `offset`
-   * (`out` must have room for plaintext.length + 16 bytes from offset).
+   * Seals `plaintext` with `ad` as associated data and returns `ad || ciphertext || 16-byte tag`
+   * in one fresh buffer (the sealed-frame layout: the header is the associated data). The result
+   * may be a view into a larger ArrayBuffer (Node's buffer pool): use byteOffset/byteLength.
    */
-  sealInto(
-    key: AeadKey,
-    nonce12: Uint8Array,
-    ad: Uint8Array,
-    plaintext: Uint8Array,
-    out: Uint8Array,
-    offset: number,
-  ): void;
+  sealWithHeader(key: AeadKey, nonce12: Uint8Array, ad: Uint8Array, plaintext: Uint8Array): Uint8Array;
   /** Opens ciphertext || tag; returns the plaintext, or null when authentication fails. Never throws on bad data. */
   open(key: AeadKey, nonce12: Uint8Array, ad: Uint8Array, sealed: Uint8Array): Uint8Array | null;
 }

@@ -33,9 +33,7 @@ export function xchacha20poly1305Seal(
 ): Uint8Array {
   check(key, nonce24);
   const subkey = backend.importKey(hchacha20(key, nonce24));
-  const out = new Uint8Array(plaintext.length + AEAD_TAG_BYTES);
-  backend.sealInto(subkey, xchachaInnerNonce(nonce24), ad, plaintext, out, 0);
-  return out;
+  return backend.sealWithHeader(subkey, xchachaInnerNonce(nonce24), ad, plaintext).slice(ad.length);
 }
 
 /** Returns the plaintext; a failed tag raises PROTO_ERR_AUTH_FAILED. */

@@ -9,7 +9,16 @@
  * Only the holder of the expected long-term key can compute the confirmation, so each side
  * authenticates the other; fresh ephemeral keys give each session its own keys.
  */
-import { decodeKey, equalBytes, framedConcat, fromBase64Url, randomBytes, toBase64Url, utf8Encode } from "../bytes.ts";
+import {
+  decodeKey,
+  equalBytes,
+  framedConcat,
+  fromBase64Url,
+  fromBase64UrlExact,
+  randomBytes,
+  toBase64Url,
+  utf8Encode,
+} from "../bytes.ts";
 import { deriveSessionSecrets } from "../channel/key-schedule.ts";
 import {
   createSecureChannel,
@@ -56,8 +65,8 @@ function deriveChannel(p: Parties, options: SecureChannelOptions | undefined): S
 }
 
 function macOf(text: string): Uint8Array {
-  const mac = fromBase64Url(text);
-  if (!mac || mac.length !== 32) throw new ProtocolError("PROTO_ERR_HANDSHAKE", "confirmation must be 32 bytes");
+  const mac = fromBase64UrlExact(text, 32);
+  if (!mac) throw new ProtocolError("PROTO_ERR_HANDSHAKE", "confirmation must be 32 bytes");
   return mac;
 }
 
@@ -128,8 +137,8 @@ export function acceptSession(
 ): SessionResponder {
   if (init.deviceId !== peer.deviceId) throw new ProtocolError("PROTO_ERR_HANDSHAKE", "unexpected peer device");
   const role: Role = init.role === "wrapper" ? "phone" : "wrapper";
-  const sessionId = fromBase64Url(init.sessionId);
-  if (!sessionId || sessionId.length !== 16) throw new ProtocolError("PROTO_ERR_HANDSHAKE", "session id");
+  const sessionId = fromBase64UrlExact(init.sessionId, 16);
+  if (!sessionId) throw new ProtocolError("PROTO_ERR_HANDSHAKE", "session id");
   const peerEphemeral = decodeKey(init.ephemeralPublicKey, 32, "peer ephemeral key");
   const ephemeral = generateX25519KeyPair();
   const channel = deriveChannel(

@@ -6,7 +6,7 @@
  *   codex-remote://pair?v=1&relay=wss%3A%2F%2Fhost%2Fws&room=ROOM&pk=KEY&exp=1790000000000#s=SECRET
  */
 import { z } from "zod";
-import { fromBase64Url } from "../bytes.ts";
+import { fromBase64UrlExact } from "../bytes.ts";
 import { ProtocolError } from "../errors.ts";
 
 export const DEFAULT_PAIRING_LINK_BASE = "codex-remote://pair";
@@ -84,10 +84,9 @@ export function checkPairingOffer(value: unknown, now: number = Date.now()): Pai
   if (!parsed.success) {
     throw new ProtocolError("PROTO_ERR_PAIRING_LINK", parsed.error.issues[0]?.path.join(".") || "offer");
   }
-  const pk = fromBase64Url(parsed.data.wrapperPublicKey);
-  const secret = fromBase64Url(parsed.data.secret);
-  if (!pk || pk.length !== 32 || !secret || secret.length !== 32)
-    throw new ProtocolError("PROTO_ERR_PAIRING_LINK", "key sizes");
+  const pk = fromBase64UrlExact(parsed.data.wrapperPublicKey, 32);
+  const secret = fromBase64UrlExact(parsed.data.secret, 32);
+  if (!pk || !secret) throw new ProtocolError("PROTO_ERR_PAIRING_LINK", "key sizes");
   if (now > parsed.data.expiresAt)
     throw new ProtocolError("PROTO_ERR_PAIRING_EXPIRED", `expired at ${new Date(parsed.data.expiresAt).toISOString()}`);
   return parsed.data;

@@ -12,7 +12,15 @@
  * Keys: ikm = X25519(e_w, e_p) || secret, salt = transcript hash (key schedule in key-schedule.ts).
  * Both sides show the same six-digit SAS. Later sessions use initiateSession/acceptSession.
  */
-import { decodeKey, equalBytes, framedConcat, fromBase64Url, randomBytes, toBase64Url, utf8Encode } from "../bytes.ts";
+import {
+  decodeKey,
+  equalBytes,
+  framedConcat,
+  fromBase64UrlExact,
+  randomBytes,
+  toBase64Url,
+  utf8Encode,
+} from "../bytes.ts";
 import { deriveSessionSecrets, type SessionSecrets } from "../channel/key-schedule.ts";
 import { createSecureChannel, type SecureChannel, type SecureChannelOptions } from "../channel/secure-channel.ts";
 import {
@@ -83,8 +91,8 @@ function identityMac(secrets: SessionSecrets, wrapper: PublicIdentity): Uint8Arr
 }
 
 function mac(text: string, what: string): Uint8Array {
-  const bytes = fromBase64Url(text);
-  if (!bytes || bytes.length !== 32) throw new ProtocolError("PROTO_ERR_PAIRING_PROOF", `${what} must be 32 bytes`);
+  const bytes = fromBase64UrlExact(text, 32);
+  if (!bytes) throw new ProtocolError("PROTO_ERR_PAIRING_PROOF", `${what} must be 32 bytes`);
   return bytes;
 }
 
