@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { loadSettings } from "../../config/load.ts";
@@ -65,11 +65,13 @@ export async function relayCommand(argv: readonly string[], io: CliIo): Promise<
   }
   const settings = loadSettings({ relayHost: cmd.values.host, relayPort: cmd.values.port });
   const staticDir = cmd.values.static ?? mobileBuildDir();
+  const dataDir = cmd.values.data ?? settings.configDir;
+  if ((cmd.values.store ?? "sqlite") === "sqlite") mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const relay = await startEmbeddedRelay({
     host: settings.relayHost,
     port: settings.relayPort,
     store: cmd.values.store ?? "sqlite",
-    sqlitePath: join(cmd.values.data ?? settings.configDir, "relay.sqlite"),
+    sqlitePath: join(dataDir, "relay.sqlite"),
     staticDir,
   });
   io.out(`relay listening on ${relay.url}`);
