@@ -28,8 +28,8 @@ export const RelayConfig = z.object({
   retentionAgeMs: int(1000, 365 * 86_400_000).default(7 * 86_400_000),
   // limits
   maxFrameBytes: int(64, 64 * 1024 * 1024).default(1024 * 1024),
-  rateMessagesPerSec: int(1, 10_000_000).default(5_000),
-  rateBytesPerSec: int(1024, 2 ** 40).default(64 * 1024 * 1024),
+  rateMessagesPerSec: int(1, 10_000_000).default(50_000),
+  rateBytesPerSec: int(1024, 2 ** 40).default(256 * 1024 * 1024),
   maxRoomsPerDevice: int(1, 100_000).default(64),
   maxConnectionsPerDevice: int(1, 100_000).default(8),
   pingIntervalMs: int(100, 3_600_000).default(30_000),
@@ -45,7 +45,8 @@ export const RelayConfig = z.object({
   apnsProduction: bool.default(false),
   /** Test/override only: APNs host:port. */
   apnsAddress: z.string().min(1).optional(),
-  apnsRejectUnauthorized: bool.default(true),
+  /** Extra CA (PEM file) trusted for push endpoints: a private push service, or the tests' local servers. */
+  pushCaPath: z.string().min(1).optional(),
   vapidPublicKey: z.string().min(1).optional(),
   vapidPrivateKey: z.string().min(1).optional(),
   vapidSubject: z.string().min(1).optional(),

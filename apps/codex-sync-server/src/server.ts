@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { RelayConfig, RelayConfigInput } from "./config.ts";
@@ -29,6 +30,7 @@ export interface Relay {
 
 function pushProviders(c: RelayConfig): PushProvider[] {
   const out: PushProvider[] = [];
+  const ca = c.pushCaPath ? readFileSync(c.pushCaPath, "utf8") : undefined;
   if (c.apnsKeyPath && c.apnsKeyId && c.apnsTeamId && c.apnsTopic) {
     out.push(
       new ApnsProvider({
@@ -38,13 +40,18 @@ function pushProviders(c: RelayConfig): PushProvider[] {
         topic: c.apnsTopic,
         production: c.apnsProduction,
         address: c.apnsAddress,
-        rejectUnauthorized: c.apnsRejectUnauthorized,
+        ca,
       }),
     );
   }
   if (c.vapidPublicKey && c.vapidPrivateKey && c.vapidSubject) {
     out.push(
-      new WebPushProvider({ publicKey: c.vapidPublicKey, privateKey: c.vapidPrivateKey, subject: c.vapidSubject }),
+      new WebPushProvider({
+        publicKey: c.vapidPublicKey,
+        privateKey: c.vapidPrivateKey,
+        subject: c.vapidSubject,
+        ca,
+      }),
     );
   }
   return out;

@@ -12,8 +12,12 @@ export interface ApnsOptions {
   readonly production: boolean;
   /** host:port override (tests run a local HTTP/2 server that behaves like APNs) */
   readonly address?: string | undefined;
-  readonly rejectUnauthorized?: boolean | undefined;
   readonly ca?: string | undefined;
+}
+
+function hostPort(address: string): { address: string; port?: number } {
+  const m = /^(.*):(\d+)$/.exec(address);
+  return m ? { address: m[1]!, port: Number(m[2]) } : { address };
 }
 
 /** Fixed, content-free texts (the app opens the room and decrypts what happened). */
@@ -34,8 +38,7 @@ export class ApnsProvider implements PushProvider {
     this.#provider = new apn.Provider({
       token: { key, keyId: o.keyId, teamId: o.teamId },
       production: o.production,
-      ...(o.address ? { address: o.address } : {}),
-      ...(o.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+      ...(o.address ? hostPort(o.address) : {}),
       ...(o.ca ? { ca: [o.ca] } : {}),
     });
     this.#topic = o.topic;

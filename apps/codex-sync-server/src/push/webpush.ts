@@ -1,3 +1,4 @@
+import { Agent } from "node:https";
 import type { PushTarget } from "@codex-remote/protocol/relay";
 import webpush from "web-push";
 import type { PushMessage, PushOutcome, PushProvider } from "./pusher.ts";
@@ -6,14 +7,18 @@ export interface WebPushOptions {
   readonly publicKey: string;
   readonly privateKey: string;
   readonly subject: string;
+  /** extra trusted CA (PEM) for the push service */
+  readonly ca?: string | undefined;
 }
 
 /** Web Push (VAPID) for the PWA. 404/410 from the push service = the subscription is gone. */
 export class WebPushProvider implements PushProvider {
   readonly name = "webpush" as const;
   readonly #o: WebPushOptions;
+  readonly #agent: Agent | undefined;
   constructor(o: WebPushOptions) {
     this.#o = o;
+    this.#agent = o.ca ? new Agent({ ca: o.ca, keepAlive: true }) : undefined;
   }
 
   async send(target: PushTarget, m: PushMessage): Promise<PushOutcome> {
@@ -23,6 +28,7 @@ export class WebPushProvider implements PushProvider {
         vapidDetails: { subject: this.#o.subject, publicKey: this.#o.publicKey, privateKey: this.#o.privateKey },
         TTL: 3600,
         urgency: "high",
+        ...(this.#agent ? { agent: this.#agent } : {}),
       });
       return { kind: "sent" };
     } catch (err) {
@@ -32,5 +38,7 @@ export class WebPushProvider implements PushProvider {
     }
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.#agent?.destroy();
+  }
 }

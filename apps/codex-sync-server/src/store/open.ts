@@ -10,7 +10,8 @@ export async function openStore(c: RelayConfig): Promise<RelayStore> {
     case "sqlite":
       return new SqliteStore(c.sqlitePath);
     case "redis": {
-      throw new Error("redis store: not built yet");
+      const { RedisStore } = await import("./redis.ts");
+      return RedisStore.connect(c.redisUrl, c.redisPrefix);
     }
   }
 }
