@@ -1,4 +1,5 @@
 import { BackendError } from "./errors.ts";
+import type { HandoffOptions, HandoffSession } from "./terminal/handoff.ts";
 import type {
   AgentProcessOptions,
   BackendKind,
@@ -58,3 +59,11 @@ export async function createTerminalBackend(
 }
 
 export type { BackendKind };
+
+/**
+ * A TUI-with-handoff session for codex or claude (see terminal/handoff.ts): the real TUI in a PTY
+ * that moves to the structured backend when the phone sends a prompt and back on a local key.
+ */
+export async function createHandoffSession(opts: HandoffOptions): Promise<HandoffSession> {
+  return new (await import("./terminal/handoff.ts")).HandoffSession(opts);
+}

@@ -135,6 +135,38 @@ describe("codex backend (real codex app-server against a scripted Responses serv
     expect(applied[0]!.diff).toContain("+hello from the patch");
   });
 
+  it("declines a patch: the file is not written and the change is reported declined", async () => {
+    mock.enqueue([{ type: "patch", input: PATCH }], [{ type: "text", text: "left it" }]);
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("add a file");
+    const ask = await rec.next("approval_requested");
+    await backend.respondApproval(ask.requestId, "decline", "phone-1");
+    expect((await end).kind).toBe("turn_completed");
+    expect(existsSync(join(cwd, "hello.txt"))).toBe(false);
+    expect(rec.of("file_change").map((f) => f.status)).toEqual(["proposed", "declined"]);
+  });
+
+  it("accept for session: the same command later runs without asking again", async () => {
+    mock.enqueue(
+      [{ type: "exec", cmd: "echo once", escalate: true }],
+      [{ type: "exec", cmd: "echo once", escalate: true }],
+      [{ type: "text", text: "twice" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("run it twice");
+    const ask = await rec.next("approval_requested");
+    await backend.respondApproval(ask.requestId, "accept_for_session");
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("approval_requested")).toHaveLength(1);
+    expect(rec.of("command_end").map((c) => c.exitCode)).toEqual([0, 0]);
+  });
+
   it("interrupts a turn mid-stream", async () => {
     mock.enqueue([{ type: "text", text: "a".repeat(200), chunks: 100, delayMs: 50 }]);
     const backend = make();

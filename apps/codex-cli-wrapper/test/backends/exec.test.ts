@@ -8,6 +8,8 @@ import { DemoBackend } from "../../src/backends/demo/backend.ts";
 import { DEMO_FILE } from "../../src/backends/demo/script.ts";
 import { pinnedAgent } from "../../src/backends/resolve-binary.ts";
 import { EXEC_EXIT, runExec } from "../../src/commands/exec.ts";
+import { startAnthropicMock } from "../fixtures/anthropic-mock.ts";
+import { makeClaudeHome } from "../fixtures/claude-home.ts";
 import { makeCodexHome } from "../fixtures/codex-home.ts";
 import { startResponsesMock } from "../fixtures/responses-mock.ts";
 
@@ -114,6 +116,34 @@ describe("runExec", () => {
       expect(failed.events().some((e) => e.kind === "turn_failed")).toBe(true);
     } finally {
       await mock.close().catch(() => {});
+    }
+  });
+
+  it("runs a real claude turn; approve never denies its tool call", async () => {
+    const mock = await startAnthropicMock();
+    try {
+      const { cwd, env } = makeClaudeHome(mock.port);
+      mock.enqueue(
+        [{ type: "tool", name: "Bash", input: { command: "touch exec-marker", description: "mark" } }],
+        [{ type: "text", text: "not allowed, fine" }],
+      );
+      const stdout = new Sink();
+      const code = await runExec({
+        agent: "claude",
+        prompt: "mark it",
+        approve: "never",
+        json: true,
+        cwd,
+        process: { env, binary: pinnedAgent("claude")!.command },
+        stdout,
+      });
+      expect(code).toBe(0);
+      const events = stdout.events();
+      expect(events.find((e) => e.kind === "approval_resolved")).toMatchObject({ decision: "decline", by: "policy" });
+      expect(existsSync(join(cwd, "exec-marker"))).toBe(false);
+      expect(events.at(-1)?.kind).toBe("turn_completed");
+    } finally {
+      await mock.close();
     }
   });
 

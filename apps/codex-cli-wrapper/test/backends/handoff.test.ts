@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { createHandoffSession } from "../../src/backends/factory.ts";
 import { pinnedAgent } from "../../src/backends/resolve-binary.ts";
 import { HandoffSession } from "../../src/backends/terminal/handoff.ts";
 import { type AnthropicMock, messageTexts, startAnthropicMock } from "../fixtures/anthropic-mock.ts";
@@ -91,7 +92,7 @@ describe("TUI handoff with the real agents", () => {
       [{ type: "text", text: "phone answer two" }],
       [{ type: "text", text: "local answer three" }],
     );
-    const session = new HandoffSession({
+    const session = await createHandoffSession({
       agent: "claude",
       cwd,
       cols: 110,
