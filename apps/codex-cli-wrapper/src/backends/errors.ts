@@ -10,6 +10,7 @@ export const BACKEND_ERROR_CODES = {
   handshake_failed: "The agent did not complete its start-up handshake.",
   protocol_violation: "The agent wrote something that does not parse as its documented protocol.",
   agent_error: "The agent answered a request with an error.",
+  agent_retrying: "The agent lost its model server and is retrying (the turn is still running).",
   not_started: "The backend was used before start() (or after close()).",
   already_started: "start() was called twice.",
   turn_in_progress: "A message was sent while a turn is still running.",

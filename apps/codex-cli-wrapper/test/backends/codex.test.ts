@@ -211,6 +211,19 @@ describe("codex backend (real codex app-server against a scripted Responses serv
     expect(texts).toContain("which word?");
   });
 
+  it("reports a model server it cannot reach as a retrying error, and an interrupt ends the turn", async () => {
+    await mock.close(); // nothing listens on the port any more
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("anyone there?");
+    const retry = await rec.next("error", (e) => e.code === "agent_retrying");
+    expect(retry.fatal).toBe(false);
+    await backend.interrupt();
+    expect((await end).kind).toBe("turn_interrupted");
+  });
+
   it("rejects resuming a thread that does not exist with resume_failed", async () => {
     const backend = make();
     const err = await backend

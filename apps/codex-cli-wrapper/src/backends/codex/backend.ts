@@ -285,8 +285,10 @@ export class CodexAppServerBackend implements CodexBackend {
       }
       case "error": {
         const p = parse(ErrorNote);
-        if (p && !p.willRetry) {
-          this.#emit({ kind: "error", turnId: p.turnId, code: "agent_error", message: p.error.message, fatal: false });
+        if (p) {
+          // willRetry: codex keeps the turn alive and retries (e.g. "Reconnecting... waiting for network")
+          const code = p.willRetry ? "agent_retrying" : "agent_error";
+          this.#emit({ kind: "error", turnId: p.turnId, code, message: p.error.message, fatal: false });
         }
         return;
       }
