@@ -4,8 +4,10 @@ export type TurnMode = "push-to-talk" | "auto" | "hybrid";
 
 export interface GateOptions {
   readonly mode: TurnMode;
-  /** Speech needed before an utterance (or a barge-in) starts. */
+  /** Speech needed before an utterance starts (one short dip, e.g. a stop consonant, is tolerated). */
   readonly minSpeechMs: number;
+  /** Speech needed before the agent is interrupted (barge-in); shorter than minSpeechMs to stop playback sooner. */
+  readonly bargeInMinSpeechMs?: number;
   /** Silence that ends an utterance in auto mode. */
   readonly endSilenceMs: number;
   /** Audio kept from before the detected onset and handed to speech-to-text. */
@@ -28,7 +30,7 @@ export class TurnGate {
   private readonly opts: GateOptions;
   private readonly ring: Int16Array[] = [];
   private readonly ringMax: number;
-  private speechRun = 0;
+  private readonly history: boolean[] = [];
   private silenceRun = 0;
   private onsetReported = false;
   private open = false;
@@ -56,17 +58,20 @@ export class TurnGate {
   push(frame: Int16Array, speech: boolean): GateEvent[] {
     const events: GateEvent[] = [];
     const minFrames = Math.max(1, Math.round(this.opts.minSpeechMs / FRAME_MS));
-    this.speechRun = speech ? this.speechRun + 1 : 0;
+    const bargeFrames = Math.max(1, Math.round((this.opts.bargeInMinSpeechMs ?? this.opts.minSpeechMs) / FRAME_MS));
+    this.history.push(speech);
+    if (this.history.length > Math.max(minFrames, bargeFrames) + 1) this.history.shift();
     this.silenceRun = speech ? 0 : this.silenceRun + 1;
-    if (this.speechRun === 0) this.onsetReported = false;
-    const onset = this.speechRun >= minFrames && !this.onsetReported;
+    // a new onset may be reported once the speaker has paused for 100 ms
+    if (this.silenceRun * FRAME_MS >= 100) this.onsetReported = false;
+    const onset = !this.onsetReported && this.voiced(bargeFrames);
     if (onset) {
       this.onsetReported = true;
       events.push({ type: "onset" });
     }
     if (!this.open) {
       this.remember(frame);
-      if (onset && this.opts.mode === "auto" && !this.ptt) events.push(this.startEvent());
+      if (this.opts.mode === "auto" && !this.ptt && this.voiced(minFrames)) events.push(this.startEvent());
       return events;
     }
     events.push({ type: "audio", frame });
@@ -79,9 +84,17 @@ export class TurnGate {
     return events;
   }
 
+  /** The current frame is speech and at least `frames` of the last `frames + 1` were. */
+  private voiced(frames: number): boolean {
+    if (!this.history.at(-1)) return false;
+    let n = 0;
+    for (const v of this.history.slice(-(frames + 1))) if (v) n++;
+    return n >= frames;
+  }
+
   reset(): void {
     this.ring.length = 0;
-    this.speechRun = 0;
+    this.history.length = 0;
     this.silenceRun = 0;
     this.onsetReported = false;
     this.open = false;

@@ -36,6 +36,13 @@ describe("turn gate", () => {
     expect(types.filter((t) => t === "end")).toHaveLength(1);
     expect(types.filter((t) => t === "audio")).toHaveLength(5);
   });
+  it("reports a barge-in onset before the utterance start and tolerates one short dip", () => {
+    const gate = new TurnGate({ ...opts, bargeInMinSpeechMs: 40 });
+    const verdicts = [false, true, true, false, true, true];
+    const seen = verdicts.map((v) => gate.push(v ? speechy(8000) : quiet(), v).map((e) => e.type));
+    expect(seen[2]).toEqual(["onset"]);
+    expect(seen[4]).toEqual(["start"]); // 3 of the last 4 frames voiced, despite the dip
+  });
   it("push-to-talk opens and closes on the button only", () => {
     const gate = new TurnGate({ ...opts, mode: "push-to-talk" });
     for (let i = 0; i < 5; i++) expect(gate.push(speechy(8000), true).some((e) => e.type === "start")).toBe(false);

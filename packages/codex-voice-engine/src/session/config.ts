@@ -8,6 +8,7 @@ const TuningSchema = z.object({
   mode: z.enum(["push-to-talk", "auto", "hybrid"]).default("auto"),
   sensitivity: z.number().min(0).max(1).default(0.5),
   minSpeechMs: z.number().int().min(20).max(2000).default(60),
+  bargeInMinSpeechMs: z.number().int().min(20).max(2000).default(40),
   endSilenceMs: z.number().int().min(60).max(5000).default(500),
   preRollMs: z.number().int().min(0).max(2000).default(200),
   maxUtteranceMs: z.number().int().min(500).max(120_000).default(15_000),
@@ -21,6 +22,7 @@ export interface Tuning {
   readonly mode: TurnMode;
   readonly sensitivity: number;
   readonly minSpeechMs: number;
+  readonly bargeInMinSpeechMs: number;
   readonly endSilenceMs: number;
   readonly preRollMs: number;
   readonly maxUtteranceMs: number;
@@ -36,6 +38,7 @@ export const validateTuning = (options: TuningOptions): Effect.Effect<Tuning, Vo
     mode: options.mode,
     sensitivity: options.sensitivity,
     minSpeechMs: options.minSpeechMs,
+    bargeInMinSpeechMs: options.bargeInMinSpeechMs,
     endSilenceMs: options.endSilenceMs,
     preRollMs: options.preRollMs,
     maxUtteranceMs: options.maxUtteranceMs,

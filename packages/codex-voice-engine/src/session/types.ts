@@ -15,6 +15,8 @@ export interface TuningOptions {
   /** 0..1, used by the default energy VAD. */
   readonly sensitivity?: number;
   readonly minSpeechMs?: number;
+  /** Speech needed to interrupt the agent (barge-in); default 40 ms. */
+  readonly bargeInMinSpeechMs?: number;
   readonly endSilenceMs?: number;
   readonly preRollMs?: number;
   readonly maxUtteranceMs?: number;
