@@ -63,13 +63,42 @@ describe("store: frames in, view model out", () => {
     // frames after the hole keep arriving but are not applied over the hole
     state = reduce(state, inOrder[9]!);
     expect(state.sessions[S]!.sync.applied).toBe(4);
-    // the snapshot replaces the timeline with the complete one up to seq 10; seq 11 then applies live
-    state = reduce(state, { type: "snapshot", sessionId: S, seq: 10, events: script.slice(0, 10), at: 12 });
+    expect(state.sessions[S]!.sync.resync).toBe("requested");
+    // the laptop replays 5..9 (and 10 again): the hole fills, the resync ends, 11 applies live
+    state = run(inOrder.slice(4, 10), state);
+    expect(state.sessions[S]!.sync.resync).toBe("none");
     state = reduce(state, inOrder[10]!);
     const s = state.sessions[S]!;
-    expect(s.sync.resync).toBe("none");
     expect(s.sync.applied).toBe(11);
     expect(s.items).toEqual(run(inOrder).sessions[S]!.items);
+  });
+
+  it("a snapshot replaces the timeline after a gap", () => {
+    let state = run(inOrder.slice(0, 4));
+    state = reduce(state, { type: "gap", sessionId: S, from: 5, to: 8, at: 10 });
+    state = reduce(state, { type: "snapshot", sessionId: S, seq: 10, events: script.slice(0, 10), at: 12 });
+    state = reduce(state, inOrder[10]!);
+    expect(state.sessions[S]!.sync).toMatchObject({ resync: "none", applied: 11 });
+    expect(state.sessions[S]!.items).toEqual(run(inOrder).sessions[S]!.items);
+  });
+
+  it("a resync answered with nothing new ends when the laptop says it is done", () => {
+    let state = run(inOrder);
+    state = reduce(state, { type: "gap", sessionId: S, from: 1, to: 3, at: 1 });
+    state = reduce(state, { type: "resync_requested", sessionId: S, at: 2 });
+    state = reduce(state, { type: "resync_done", sessionId: S, at: 3 });
+    expect(state.sessions[S]!.sync.resync).toBe("none");
+  });
+
+  it("jumps over events the laptop no longer keeps, with a visible marker", () => {
+    let state = run(inOrder.slice(0, 2));
+    state = reduce(state, { type: "trimmed", sessionId: S, upTo: undefined, at: 3 });
+    state = run(inOrder.slice(6), state); // 7.. arrive; 3..6 are gone
+    const s = state.sessions[S]!;
+    expect(s.sync.applied).toBe(11);
+    expect(s.items.some((i) => i.kind === "notice" && i.code === "EVENTS_TRIMMED")).toBe(true);
+    const withUpTo = reduce(run(inOrder.slice(0, 2)), { type: "trimmed", sessionId: S, upTo: 6, at: 3 });
+    expect(run(inOrder.slice(6), withUpTo).sessions[S]!.sync.applied).toBe(11);
   });
 
   it("asks for a resync when too many frames wait ahead of a missing one", () => {
@@ -84,10 +113,10 @@ describe("store: frames in, view model out", () => {
   it("keeps frames newer than a snapshot and drains them in order", () => {
     let state = run([ev(1, script[0]!)]);
     state = reduce(state, { type: "gap", sessionId: S, from: 2, to: 5, at: 1 });
-    state = reduce(state, ev(8, script[7]!)); // ignored while resyncing (a snapshot will cover it or not)
+    state = reduce(state, ev(8, script[7]!)); // waits behind the hole
     state = reduce(state, { type: "snapshot", sessionId: S, seq: 7, events: script.slice(0, 7), at: 2 });
-    expect(state.sessions[S]!.sync.applied).toBe(7);
-    state = run(inOrder.slice(7), state);
+    expect(state.sessions[S]!.sync.applied).toBe(8); // 8 waited behind the hole and drains after the snapshot
+    state = run(inOrder.slice(8), state);
     expect(state.sessions[S]!.items).toEqual(run(inOrder).sessions[S]!.items);
   });
 

@@ -26,7 +26,7 @@ function newSession(id: string, at: number): SessionView {
     lastActivity: at,
     items: [],
     control: "none",
-    sync: { applied: 0, pending: new Map(), resync: "none", gaps: 0 },
+    sync: { applied: 0, pending: new Map(), resync: "none", gaps: 0, resyncFrom: 0, rebase: false },
     terminal: emptyTerminal(),
     commands: [],
   };
@@ -74,7 +74,11 @@ function reduceSession(s: SessionView, input: Exclude<StoreInput, { type: "conne
         sync: { ...s.sync, resync: s.sync.resync === "requested" ? "requested" : "needed", gaps: s.sync.gaps + 1 },
       };
     case "resync_requested":
-      return { ...s, sync: { ...s.sync, resync: "requested" } };
+      return { ...s, sync: { ...s.sync, resync: "requested", resyncFrom: s.sync.applied } };
+    case "resync_done":
+      return s.sync.resync === "requested" && s.sync.pending.size === 0
+        ? { ...s, sync: { ...s.sync, resync: "none" } }
+        : s;
     case "snapshot":
       return applySnapshot(s, input.seq, input.events, input.at);
     case "terminal_output":
@@ -94,15 +98,40 @@ function reduceSession(s: SessionView, input: Exclude<StoreInput, { type: "conne
       };
     case "commands":
       return { ...s, commands: input.commands };
+    case "notice":
+      return {
+        ...s,
+        items: [
+          ...s.items,
+          { kind: "notice", id: `notice-${s.items.length}`, code: input.code, message: input.message },
+        ],
+      };
+    case "trimmed": {
+      const marker = {
+        kind: "notice" as const,
+        id: `notice-${s.items.length}`,
+        code: "EVENTS_TRIMMED",
+        message: "Earlier events are no longer kept on the laptop; the timeline continues from here.",
+      };
+      const next = { ...s, items: [...s.items, marker] };
+      if (input.upTo === undefined) return { ...next, sync: { ...s.sync, rebase: true } };
+      return drain(
+        { ...next, sync: { ...s.sync, applied: Math.max(s.sync.applied, input.upTo), resync: "none" } },
+        input.at,
+      );
+    }
   }
 }
 
 /** In order: apply, then drain whatever was waiting. Duplicates are ignored; early frames wait. */
 function receiveEvent(s: SessionView, seq: number, event: AgentEvent, at: number): SessionView {
+  if (s.sync.rebase && seq > s.sync.applied) {
+    s = { ...s, sync: { ...s.sync, applied: seq - 1, rebase: false, resync: "none" } };
+    s = { ...s, sync: { ...s.sync, pending: new Map([...s.sync.pending].filter(([k]) => k >= seq)) } };
+  }
   const { applied, pending } = s.sync;
   if (seq <= applied || pending.has(seq)) return s;
   if (seq > applied + 1) {
-    if (s.sync.resync !== "none") return s; // a snapshot will replace everything anyway
     const waiting = new Map(pending);
     waiting.set(seq, event);
     if (waiting.size > PENDING_WINDOW) {
@@ -110,8 +139,15 @@ function receiveEvent(s: SessionView, seq: number, event: AgentEvent, at: number
     }
     return { ...s, sync: { ...s.sync, pending: waiting } };
   }
-  let next = applyEvent(s, event, at);
-  let cursor = seq;
+  const next = applyEvent(s, event, at);
+  return drain({ ...next, sync: { ...next.sync, applied: seq } }, at);
+}
+
+/** Applies whatever waits right after `applied`; a resync ends once nothing waits behind a hole. */
+function drain(s: SessionView, at: number): SessionView {
+  const { pending } = s.sync;
+  let cursor = s.sync.applied;
+  let next = s;
   let waiting: Map<number, AgentEvent> | undefined;
   while (pending.has(cursor + 1)) {
     waiting ??= new Map(pending);
@@ -120,7 +156,10 @@ function receiveEvent(s: SessionView, seq: number, event: AgentEvent, at: number
     next = applyEvent(next, e, at);
     cursor++;
   }
-  return { ...next, sync: { ...next.sync, applied: cursor, pending: waiting ?? pending } };
+  const left = waiting ?? pending;
+  const resync =
+    s.sync.resync === "requested" && left.size === 0 && cursor > s.sync.resyncFrom ? "none" : s.sync.resync;
+  return { ...next, sync: { ...next.sync, applied: cursor, pending: left, resync } };
 }
 
 function applyEvent(s: SessionView, event: AgentEvent, at: number): SessionView {
@@ -155,7 +194,7 @@ function applySnapshot(s: SessionView, seq: number, events: AgentEvent[], at: nu
     ...s,
     items: [],
     turnActive: false,
-    sync: { applied: 0, pending: new Map(), resync: "none", gaps: s.sync.gaps },
+    sync: { applied: 0, pending: new Map(), resync: "none", gaps: s.sync.gaps, resyncFrom: 0, rebase: false },
   };
   for (const e of events) next = applyEvent(next, e, at);
   // Frames that arrived after the snapshot's point survive; older ones are already inside it.

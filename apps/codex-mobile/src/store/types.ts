@@ -20,13 +20,19 @@ export type StoreInput =
   | { type: "gap"; sessionId: string; from: number; to: number; at: number }
   /** The connection layer asked the laptop for a resync of this session. */
   | { type: "resync_requested"; sessionId: string; at: number }
+  /** The laptop answered the resync request (it replays what it has right after this). */
+  | { type: "resync_done"; sessionId: string; at: number }
   /** A full replay of the session's events up to `seq`, replacing whatever the store had. */
   | { type: "snapshot"; sessionId: string; seq: number; events: AgentEvent[]; at: number }
   | { type: "terminal_output"; sessionId: string; bytes: Uint8Array; at: number }
   | { type: "terminal_size"; sessionId: string; cols: number; rows: number }
   | { type: "control"; sessionId: string; state: ControlState; at: number; reason?: string }
   | { type: "approval_sent"; sessionId: string; requestId: string; decision: ApprovalDecision; at: number }
-  | { type: "commands"; sessionId: string; commands: SlashCommand[] };
+  | { type: "commands"; sessionId: string; commands: SlashCommand[] }
+  /** The laptop no longer keeps events up to `upTo` (or up to the next one it sends): jump over them, visibly. */
+  | { type: "trimmed"; sessionId: string; upTo: number | undefined; at: number }
+  /** An error the laptop sent about this phone's request (not an agent event). */
+  | { type: "notice"; sessionId: string; code: string; message: string; at: number };
 
 export type ConnectionState = "offline" | "connecting" | "online" | "reconnecting";
 export type SessionMode = "structured" | "terminal";
@@ -75,7 +81,8 @@ export type TimelineItem =
       sent?: ApprovalDecision;
     }
   | { kind: "turn"; id: string; status: "started" | "completed" | "failed" | "interrupted"; message?: string }
-  | { kind: "error"; id: string; code: string; message: string; fatal: boolean };
+  | { kind: "error"; id: string; code: string; message: string; fatal: boolean }
+  | { kind: "notice"; id: string; code: string; message: string };
 
 export interface SyncState {
   /** Highest contiguous sequence applied. */
@@ -85,6 +92,10 @@ export interface SyncState {
   /** A gap was seen (or the pending window overflowed): the timeline is incomplete until a snapshot. */
   resync: "none" | "needed" | "requested";
   gaps: number;
+  /** `applied` when the resync was requested: it ends once events past it arrive with no hole left. */
+  resyncFrom: number;
+  /** Set by a `trimmed` without a sequence: the next event becomes the new base. */
+  rebase: boolean;
 }
 
 export interface SessionView {

@@ -75,7 +75,7 @@ export function Composer({ id }: { id: string }) {
           rows={1}
           value={text}
           disabled={!canAct}
-          placeholder={canAct ? "Ask the agent, or / for commands" : "Read-only: take control to type"}
+          placeholder={canAct ? "Ask, or / for commands" : "Read-only"}
           onInput={(e) => setText(e.currentTarget.value)}
           onKeyDown={(e) => {
             if (palette.length > 0 && (e.key === "ArrowDown" || e.key === "ArrowUp")) {

@@ -37,7 +37,7 @@ export function PairScreen({ link }: { link?: string }) {
   useEffect(() => {
     if (link) {
       // The secret sits in the fragment: take it out of the address bar and history at once.
-      history.replaceState(null, "", `${location.pathname}${location.search}#/pair`);
+      history.replaceState(null, "", `${location.pathname}#/pair`);
       void begin(link);
     }
     return () => {

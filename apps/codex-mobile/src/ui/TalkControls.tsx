@@ -48,7 +48,32 @@ export function TalkControls({ id, disabled }: { id: string; disabled: boolean }
         else io.stop();
       }}
     >
-      {state === "speaking" ? "■" : "🎙"}
+      {state === "speaking" ? <StopIcon /> : <MicIcon />}
     </button>
+  );
+}
+
+function MicIcon() {
+  return (
+    <svg
+      width="22"
+      height="22"
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="2"
+    >
+      <rect x="9" y="3" width="6" height="11" rx="3" />
+      <path d="M5 11a7 7 0 0 0 14 0M12 18v3" stroke-linecap="round" />
+    </svg>
+  );
+}
+
+function StopIcon() {
+  return (
+    <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
+      <rect x="5" y="5" width="14" height="14" rx="2" />
+    </svg>
   );
 }

@@ -8,6 +8,7 @@ const DiffView = lazy(() => import("./DiffView.tsx").then((m) => m.DiffView));
 
 export function Timeline({ id }: { id: string }) {
   const items = useAppState((s) => s.sessions[id]?.items ?? []);
+  const applied = useAppState((s) => s.sessions[id]?.sync.applied ?? 0);
   const ref = useRef<HTMLElement>(null);
   const stick = useRef(true);
   useEffect(() => {
@@ -22,7 +23,7 @@ export function Timeline({ id }: { id: string }) {
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
       }}
     >
-      <section class="timeline" aria-label="Timeline" aria-live="polite" data-testid="timeline">
+      <section class="timeline" aria-label="Timeline" aria-live="polite" data-testid="timeline" data-applied={applied}>
         {items.length === 0 && <p class="muted">Nothing yet. Send a prompt below.</p>}
         {items.map((item) => (
           <Item key={item.id} item={item} sessionId={id} />
@@ -102,6 +103,12 @@ const Item = memo(function Item({ item, sessionId }: { item: TimelineItem; sessi
       );
     case "approval":
       return <ApprovalCard item={item} sessionId={sessionId} />;
+    case "notice":
+      return (
+        <div class="card small muted" role="status" data-testid="notice" data-code={item.code}>
+          {item.message}
+        </div>
+      );
     case "error":
       return (
         <div class="card" role="alert" data-testid="error">

@@ -1,0 +1,93 @@
+import type { ControlFrame } from "@codex-remote/protocol";
+import type { StoreInput } from "../store/types.ts";
+
+/**
+ * Maps one opened control frame from a laptop to store inputs. Pure: the link passes its own device id
+ * (to tell "granted to me" from "granted to another phone") and the session a frame without a session
+ * id belongs to.
+ */
+export function frameToInputs(
+  frame: ControlFrame,
+  ctx: { ownDeviceId: string; currentSession: string | undefined; now: number },
+): StoreInput[] {
+  const at = ctx.now;
+  switch (frame.type) {
+    case "session_open":
+      return [
+        {
+          type: "session_open",
+          sessionId: frame.sessionId,
+          agent: frame.agent,
+          mode: frame.cols !== undefined ? "terminal" : "structured",
+          at,
+          ...(frame.cwd !== undefined ? { cwd: frame.cwd } : {}),
+        },
+        ...(frame.cols !== undefined && frame.rows !== undefined
+          ? [{ type: "terminal_size" as const, sessionId: frame.sessionId, cols: frame.cols, rows: frame.rows }]
+          : []),
+      ];
+    case "session_close":
+      return [{ type: "session_close", sessionId: frame.sessionId, at }];
+    case "agent_event": {
+      const e = frame.event;
+      // Who answered an approval, in words: this phone, the laptop, or another device.
+      const event =
+        e.kind === "approval_resolved"
+          ? {
+              ...e,
+              by:
+                e.by === ctx.ownDeviceId
+                  ? "this phone"
+                  : e.by === "local"
+                    ? "the laptop"
+                    : e.by.length > 24
+                      ? "another device"
+                      : e.by,
+            }
+          : e;
+      return [{ type: "event", sessionId: frame.sessionId, seq: frame.seq, event, at: frame.at ?? at }];
+    }
+    case "control_grant":
+      return [
+        {
+          type: "control",
+          sessionId: frame.sessionId,
+          state: frame.deviceId === ctx.ownDeviceId ? "granted" : "none",
+          at,
+          ...(frame.deviceId === ctx.ownDeviceId ? {} : { reason: "another phone is in control" }),
+        },
+      ];
+    case "control_revoke": {
+      const mine = frame.deviceId === ctx.ownDeviceId;
+      const reason = frame.reason;
+      // "released" on attach just says the laptop holds control; a revoke of this phone's control is loud.
+      const state = reason === "denied" ? "refused" : mine && reason && reason !== "released" ? "revoked" : "none";
+      return [
+        {
+          type: "control",
+          sessionId: frame.sessionId,
+          state,
+          at,
+          ...(reason === "local_input" ? { reason: "someone typed on the laptop" } : {}),
+          ...(reason === "timeout" ? { reason: "the lease ran out" } : {}),
+        },
+      ];
+    }
+    case "terminal_resize":
+      return [{ type: "terminal_size", sessionId: frame.sessionId, cols: frame.cols, rows: frame.rows }];
+    case "presence":
+      if (frame.role !== "wrapper" || !frame.sessionId) return [];
+      return [{ type: "presence", sessionId: frame.sessionId, online: frame.state !== "offline", at }];
+    case "error": {
+      const sessionId = ctx.currentSession;
+      if (!sessionId) return [];
+      if (frame.code === "EVENTS_TRIMMED") {
+        const upTo = /up to (\d+)/.exec(frame.message)?.[1];
+        return [{ type: "trimmed", sessionId, upTo: upTo ? Number(upTo) : undefined, at }];
+      }
+      return [{ type: "notice", sessionId, code: frame.code, message: frame.message, at }];
+    }
+    default:
+      return [];
+  }
+}

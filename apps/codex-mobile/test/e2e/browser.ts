@@ -1,0 +1,36 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { tempDir } from "./procs.ts";
+
+export const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts");
+mkdirSync(ARTIFACTS, { recursive: true });
+
+/** Debian's Chromium, headless, with a fresh profile and a 390×844 touch phone viewport. */
+export async function launchPhone(): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
+  const context = await chromium.launchPersistentContext(tempDir("cm-chromium-"), {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    colorScheme: "dark",
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page, close: () => context.close() };
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  const path = resolve(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}

@@ -1,0 +1,61 @@
+import type { ControlFrame } from "@codex-remote/protocol";
+import { describe, expect, it } from "vitest";
+import { frameToInputs } from "../src/net/frames.ts";
+
+const ctx = { ownDeviceId: "ME", currentSession: "s1", now: 5 };
+
+describe("control frames → store inputs", () => {
+  it("maps control grants and revokes to this phone's control state", () => {
+    const grant = (deviceId: string): ControlFrame => ({ type: "control_grant", sessionId: "s1", deviceId });
+    expect(frameToInputs(grant("ME"), ctx)).toMatchObject([{ type: "control", state: "granted" }]);
+    expect(frameToInputs(grant("OTHER"), ctx)).toMatchObject([{ type: "control", state: "none" }]);
+    const revoke = (reason: "local_input" | "released" | "denied"): ControlFrame => ({
+      type: "control_revoke",
+      sessionId: "s1",
+      deviceId: "ME",
+      reason,
+    });
+    expect(frameToInputs(revoke("local_input"), ctx)).toMatchObject([
+      { state: "revoked", reason: "someone typed on the laptop" },
+    ]);
+    expect(frameToInputs(revoke("released"), ctx)).toMatchObject([{ state: "none" }]);
+    expect(frameToInputs(revoke("denied"), ctx)).toMatchObject([{ state: "refused" }]);
+  });
+
+  it("names who answered an approval", () => {
+    const resolved = (by: string): ControlFrame => ({
+      type: "agent_event",
+      sessionId: "s1",
+      seq: 3,
+      event: { kind: "approval_resolved", requestId: "r", decision: "accept", by },
+    });
+    const by = (id: string) => {
+      const [input] = frameToInputs(resolved(id), ctx);
+      return input?.type === "event" && input.event.kind === "approval_resolved" ? input.event.by : undefined;
+    };
+    expect(by("ME")).toBe("this phone");
+    expect(by("local")).toBe("the laptop");
+    expect(by("x".repeat(43))).toBe("another device");
+  });
+
+  it("turns the laptop's EVENTS_TRIMMED error into a visible jump and other errors into notices", () => {
+    const err = (code: string, message: string): ControlFrame => ({ type: "error", code, message });
+    expect(frameToInputs(err("EVENTS_TRIMMED", "events after 3 up to 40 are no longer kept"), ctx)).toMatchObject([
+      { type: "trimmed", sessionId: "s1", upTo: 40 },
+    ]);
+    expect(frameToInputs(err("NOT_IN_CONTROL", "refused"), ctx)).toMatchObject([
+      { type: "notice", code: "NOT_IN_CONTROL" },
+    ]);
+  });
+
+  it("opens terminal sessions with their size", () => {
+    const inputs = frameToInputs(
+      { type: "session_open", sessionId: "t", agent: "shell", cwd: "/x", cols: 100, rows: 30 },
+      ctx,
+    );
+    expect(inputs).toMatchObject([
+      { type: "session_open", mode: "terminal", agent: "shell" },
+      { type: "terminal_size", cols: 100, rows: 30 },
+    ]);
+  });
+});
