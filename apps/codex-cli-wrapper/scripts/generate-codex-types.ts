@@ -1,6 +1,6 @@
 /**
  * Regenerates the Codex app-server protocol types from the PINNED `@openai/codex` binary:
- *   node scripts/generate-codex-types.ts
+ *   node scripts/generate-codex-types.ts        (or: pnpm generate:codex-types)
  * Run it after bumping the `@openai/codex` devDependency and commit the result. The output goes to
  * src/backends/codex/generated (excluded from Biome); relative imports are rewritten to carry `.ts`
  * extensions so the strict NodeNext typecheck accepts them. Nothing else is changed.
@@ -14,7 +14,10 @@ import { fileURLToPath } from "node:url";
 
 const pkgDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const codex = join(pkgDir, "node_modules", ".bin", "codex");
-const target = join(pkgDir, "src", "backends", "codex", "generated");
+// `--out DIR` writes elsewhere (the test compares a fresh generation with the committed one)
+const outFlag = process.argv.indexOf("--out");
+const target =
+  outFlag > 0 ? resolve(process.argv[outFlag + 1]!) : join(pkgDir, "src", "backends", "codex", "generated");
 
 const version = execFileSync(codex, ["--version"], { encoding: "utf8" }).trim();
 const tmp = mkdtempSync(join(tmpdir(), "codex-types-"));

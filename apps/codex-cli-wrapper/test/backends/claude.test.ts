@@ -80,6 +80,25 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     expect(rec.of("command_end")[0]).toMatchObject({ exitCode: 0 });
   });
 
+  it("accept for session: the same command later runs without asking again", async () => {
+    const bash = {
+      type: "tool" as const,
+      name: "Bash",
+      input: { command: "touch session-marker", description: "mark" },
+    };
+    mock.enqueue([bash], [bash], [{ type: "text", text: "twice" }]);
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("mark twice");
+    const ask = await rec.next("approval_requested");
+    await backend.respondApproval(ask.requestId, "accept_for_session");
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("approval_requested")).toHaveLength(1);
+    expect(rec.of("command_end").map((c) => c.exitCode)).toEqual([0, 0]);
+  });
+
   it("denies a file write: nothing is written and the model is told", async () => {
     mock.enqueue(
       [{ type: "tool", name: "Write", input: { file_path: "denied.txt", content: "should not exist\n" } }],

@@ -450,7 +450,11 @@ export class ClaudeStreamBackend implements CodexBackend {
       event.summary = req.request.description ? `${tool}: ${req.request.description}` : tool;
     }
     if (req.request.decision_reason) event.reason = req.request.decision_reason;
-    const sessionRules = (req.request.permission_suggestions ?? []).filter((s) => s.destination === "session");
+    // "accept for session" allows this tool use (Claude's own addRules suggestion) for the session
+    // only: never a mode change, never written to the user's settings files
+    const sessionRules = (req.request.permission_suggestions ?? [])
+      .filter((sug) => sug.type === "addRules")
+      .map((sug) => ({ ...sug, destination: "session" }));
     this.#approvals.ask(event, (decision) => {
       let response: Record<string, unknown>;
       if (decision === "accept") response = { behavior: "allow", updatedInput: input };

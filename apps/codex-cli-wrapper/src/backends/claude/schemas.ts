@@ -105,7 +105,9 @@ export const CanUseTool = z.object({
     tool_use_id: z.string().optional(),
     description: z.string().optional(),
     decision_reason: z.string().optional(),
-    permission_suggestions: z.array(z.object({ destination: z.string().optional() }).loose()).optional(),
+    permission_suggestions: z
+      .array(z.object({ type: z.string().optional(), destination: z.string().optional() }).loose())
+      .optional(),
   }),
 });
 
