@@ -29,6 +29,8 @@ export interface SessionHostOptions {
   readonly view: LocalView;
   readonly eventLogLimit?: number;
   readonly terminalBacklogBytes?: number;
+  /** Mirror byte budget (see TerminalMirror); Infinity mirrors every byte. */
+  readonly terminalBytesPerSecond?: number;
   /** Pairing for `/pair` (QR + link text); absent = no relay. */
   readonly pair?: (() => Promise<string>) | undefined;
   /** Grant control to a paired phone that asks (default true: it was paired by this user). */
@@ -93,7 +95,10 @@ export class SessionHost implements SessionControls {
           },
         },
         () => terminal.snapshot(),
-        { maxBacklogBytes: opts.terminalBacklogBytes ?? 1024 * 1024 },
+        {
+          maxBacklogBytes: opts.terminalBacklogBytes ?? 1024 * 1024,
+          ...(opts.terminalBytesPerSecond ? { maxBytesPerSecond: opts.terminalBytesPerSecond } : {}),
+        },
       );
     }
   }

@@ -18,6 +18,18 @@ export interface MirrorOptions {
   readonly maxFrameBytes?: number;
   /** How often a dropped mirror checks whether the link drained. */
   readonly drainCheckMs?: number;
+  /**
+   * Bulk output is sent at most this often (bigger frames, less sealing per byte); output after a
+   * quiet period (a keystroke's echo) leaves at once. Default 4 ms.
+   */
+  readonly batchMs?: number;
+  /**
+   * Byte budget of the mirror (token bucket, bytes per second; burst = one second's worth). Output
+   * beyond it is not mirrored byte for byte: the phone gets a snapshot of the screen once the flood
+   * is over. A phone cannot show 50 MB/s of `cat` anyway, and sealing it would cost the laptop CPU
+   * that the local terminal needs. Default 4 MiB/s.
+   */
+  readonly maxBytesPerSecond?: number;
 }
 
 export interface MirrorStats {
@@ -41,6 +53,11 @@ export class TerminalMirror {
   readonly #max: number;
   readonly #frameMax: number;
   readonly #drainMs: number;
+  readonly #batchMs: number;
+  readonly #rate: number;
+  #tokens: number;
+  #refilledAt = performance.now();
+  #lastFlush = 0;
   #batch: Uint8Array[] = [];
   #batchBytes = 0;
   #flushScheduled = false;
@@ -54,6 +71,9 @@ export class TerminalMirror {
     this.#max = opts.maxBacklogBytes;
     this.#frameMax = opts.maxFrameBytes ?? 64 * 1024;
     this.#drainMs = opts.drainCheckMs ?? 25;
+    this.#batchMs = opts.batchMs ?? 4;
+    this.#rate = opts.maxBytesPerSecond ?? 4 * 1024 * 1024;
+    this.#tokens = this.#rate;
   }
 
   get dropping(): boolean {
@@ -72,7 +92,9 @@ export class TerminalMirror {
     if (this.#batchBytes >= this.#frameMax) this.#flush();
     else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      setImmediate(() => this.#flush());
+      const wait = this.#lastFlush + this.#batchMs - performance.now();
+      if (wait <= 0) setImmediate(() => this.#flush());
+      else setTimeout(() => this.#flush(), wait);
     }
   }
 
@@ -90,15 +112,18 @@ export class TerminalMirror {
 
   #flush(): void {
     this.#flushScheduled = false;
+    this.#lastFlush = performance.now();
     if (this.#batch.length === 0 || this.#closed) return;
     const chunks = this.#batch;
     const size = this.#batchBytes;
     this.#batch = [];
     this.#batchBytes = 0;
-    if (!this.#sink.online || this.#sink.backlogBytes() + size > this.#max) {
+    this.#refill();
+    if (!this.#sink.online || this.#sink.backlogBytes() + size > this.#max || size > this.#tokens) {
       this.#drop(size);
       return;
     }
+    this.#tokens -= size;
     const data = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
     for (let at = 0; at < data.length; at += this.#frameMax) {
       this.#sink.sendOutput(data.subarray(at, Math.min(data.length, at + this.#frameMax)));
@@ -115,10 +140,17 @@ export class TerminalMirror {
     if (this.#drainTimer === undefined) this.#drainTimer = setTimeout(() => this.#checkDrained(), this.#drainMs);
   }
 
+  #refill(): void {
+    const t = performance.now();
+    this.#tokens = Math.min(this.#rate, this.#tokens + ((t - this.#refilledAt) / 1000) * this.#rate);
+    this.#refilledAt = t;
+  }
+
   #checkDrained(): void {
     this.#drainTimer = undefined;
     if (this.#closed) return;
-    if (this.#sink.online && this.#sink.backlogBytes() <= this.#max / 2) {
+    this.#refill();
+    if (this.#sink.online && this.#sink.backlogBytes() <= this.#max / 2 && this.#tokens >= this.#rate / 2) {
       this.#dropping = false;
       this.#sink.sendSnapshot(this.#snapshot());
       this.stats.snapshots++;
