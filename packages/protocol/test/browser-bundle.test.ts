@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { build as viteBuild } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as nodeBuild from "../src/index.ts";
 
@@ -52,6 +53,29 @@ describe("browser bundle", () => {
     expect(browser.platformBackend.name).toBe("noble");
     expect(nodeBuild.platformBackend.name).toBe("node");
   });
+
+  it("a Vite production build with the phone app's resolve conditions has no node: import either", async () => {
+    const output = await viteBuild({
+      configFile: false,
+      logLevel: "silent",
+      root: dir,
+      resolve: { conditions: ["@codex-remote/source", "browser", "module", "import", "default"] },
+      build: {
+        write: false,
+        minify: false,
+        lib: { entry, formats: ["es"], fileName: "protocol" },
+      },
+    });
+    const results = Array.isArray(output) ? output : [output];
+    const chunks = results.flatMap((r) => ("output" in r ? r.output : [])).filter((o) => o.type === "chunk");
+    const text = chunks.map((c) => ("code" in c ? c.code : "")).join("\n");
+    const modules = chunks.flatMap((c) => ("moduleIds" in c ? c.moduleIds : []));
+    expect(text.length).toBeGreaterThan(10_000);
+    expect(text).not.toMatch(/from\s*["']node:/);
+    expect(text).not.toMatch(/["']node:crypto["']/);
+    expect(modules.some((m) => m.endsWith("crypto/aead-browser.ts"))).toBe(true);
+    expect(modules.some((m) => m.endsWith("crypto/aead-node.ts"))).toBe(false);
+  }, 60_000);
 
   it("pairs a browser phone with a Node wrapper and exchanges frames both ways", () => {
     const laptop = nodeBuild.generateDeviceIdentity();
