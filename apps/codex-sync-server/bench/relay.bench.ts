@@ -1,0 +1,135 @@
+/**
+ * `pnpm --filter @codex-remote/codex-sync-server bench`
+ *
+ * One run, three servers, each in its own process, driven by a load generator in another process:
+ *   baseline — a bare `ws` forwarder (no auth, no log, no ordering guarantees);
+ *   memory   — the relay with the memory store;
+ *   sqlite   — the relay with the embedded SQLite store (the default).
+ * Prints throughput (frames/s, MB/s at 256 B and 16 KiB) with ratios to the baseline, added latency
+ * p50/p99 at a fixed 1,000 frames/s, and memory per idle connection at 1k and 5k connections.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+const execArgv = ["--conditions=@codex-remote/source", "--expose-gc", "--no-warnings"];
+const quick = process.argv.includes("--quick");
+
+type Json = Record<string, unknown>;
+
+function call(proc: ChildProcess, msg: Json): Promise<Json> {
+  return new Promise((resolve, reject) => {
+    const on = (m: Json) => {
+      if ("result" in m || "error" in m || "mem" in m) {
+        proc.off("message", on);
+        if ("error" in m) reject(new Error(String(m.error)));
+        else resolve(m);
+      }
+    };
+    proc.on("message", on);
+    proc.send(msg);
+  });
+}
+
+function first(proc: ChildProcess, key: string): Promise<Json> {
+  return new Promise((resolve, reject) => {
+    const on = (m: Json) => {
+      if (key in m) {
+        proc.off("message", on);
+        resolve(m);
+      }
+    };
+    proc.on("message", on);
+    proc.once("exit", (c) => reject(new Error(`process exited ${c}`)));
+  });
+}
+
+async function server(kind: string): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = fork(here("./server-process.ts"), [kind], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const m = await first(proc, "url");
+  return { proc, url: String(m.url) };
+}
+
+async function stop(proc: ChildProcess) {
+  if (proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once("exit", r));
+  proc.kill("SIGKILL");
+  await exited;
+}
+
+const KINDS = ["baseline", "memory", "sqlite"] as const;
+const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function main() {
+  const load = fork(here("./load.ts"), [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  await first(load, "ready");
+  console.log(`codex-sync-server bench (node ${process.version}, ${quick ? "quick" : "full"} run)\n`);
+
+  // ---- throughput ----
+  console.log("Throughput, one sender → one receiver in one room (1 MiB in flight)");
+  console.log("size     server     frames/s      MB/s   vs baseline");
+  const sizes = [
+    { size: 256, n: quick ? 20_000 : 100_000 },
+    { size: 16 * 1024, n: quick ? 3_000 : 12_000 },
+  ];
+  for (const { size, n } of sizes) {
+    const res: Record<string, { framesPerSec: number; mbPerSec: number }> = {};
+    for (const kind of KINDS) {
+      const best = { framesPerSec: 0, mbPerSec: 0 };
+      for (let rep = 0; rep < (quick ? 1 : 2); rep++) {
+        const s = await server(kind);
+        const r = (await call(load, { cmd: "throughput", kind, url: s.url, size, n, windowBytes: 1 << 20 }))
+          .result as typeof best;
+        await stop(s.proc);
+        if (r.framesPerSec > best.framesPerSec) Object.assign(best, r);
+      }
+      res[kind] = best;
+      const ratio = best.framesPerSec / res.baseline!.framesPerSec;
+      console.log(
+        `${String(size).padEnd(8)} ${kind.padEnd(9)} ${fmt(best.framesPerSec).padStart(10)} ${fmt(best.mbPerSec, 1).padStart(9)}   ${kind === "baseline" ? "—" : `${fmt(ratio * 100, 0)}%`}`,
+      );
+    }
+  }
+
+  // ---- latency ----
+  console.log("\nLatency at a fixed 1,000 frames/s (256 B, one-way, after 10% warm-up)");
+  console.log("server     p50 ms   p99 ms   added p50   added p99");
+  const lat: Record<string, { p50: number; p99: number }> = {};
+  for (const kind of KINDS) {
+    const s = await server(kind);
+    const r = (await call(load, { cmd: "latency", kind, url: s.url, rate: 1000, seconds: quick ? 2 : 5, size: 256 }))
+      .result as { p50: number; p99: number };
+    await stop(s.proc);
+    lat[kind] = r;
+    const b = lat.baseline!;
+    console.log(
+      `${kind.padEnd(9)} ${fmt(r.p50, 3).padStart(7)} ${fmt(r.p99, 3).padStart(8)}   ${kind === "baseline" ? "        —" : fmt(r.p50 - b.p50, 3).padStart(9)}   ${kind === "baseline" ? "        —" : fmt(r.p99 - b.p99, 3).padStart(9)}`,
+    );
+  }
+
+  // ---- memory per idle connection ----
+  console.log("\nMemory per idle connection (server RSS and JS heap growth after GC, authenticated for the relay)");
+  console.log("server     conns   RSS KiB/conn   heap KiB/conn");
+  for (const kind of ["baseline", "sqlite"] as const) {
+    for (const count of quick ? [1000] : [1000, 5000]) {
+      const s = await server(kind);
+      const before = (await call(s.proc, { cmd: "mem" })).mem as NodeJS.MemoryUsage;
+      await call(load, { cmd: "idle", kind, url: s.url, count });
+      await new Promise((r) => setTimeout(r, 1000));
+      const after = (await call(s.proc, { cmd: "mem" })).mem as NodeJS.MemoryUsage;
+      await call(load, { cmd: "closeIdle" });
+      await stop(s.proc);
+      const rss = (after.rss - before.rss) / count / 1024;
+      const heap = (after.heapUsed + after.external - before.heapUsed - before.external) / count / 1024;
+      console.log(
+        `${kind.padEnd(9)} ${String(count).padStart(6)}   ${fmt(rss, 1).padStart(12)}   ${fmt(heap, 1).padStart(13)}`,
+      );
+    }
+  }
+  await stop(load);
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+/**
+ * A server under test, in its own process (forked by relay.bench.ts with IPC):
+ *   baseline — a bare `ws` forwarder: every binary message goes to the other sockets of its room;
+ *   memory / sqlite — the relay (startRelay) with that store.
+ * IPC: {cmd:"mem"} → gc, then {mem: process.memoryUsage()}.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type WebSocket, WebSocketServer } from "ws";
+import { startRelay } from "../src/server.ts";
+
+const kind = process.argv[2] ?? "baseline";
+
+async function baseline(): Promise<string> {
+  const rooms = new Map<string, Set<WebSocket>>();
+  const wss = new WebSocketServer({
+    host: "127.0.0.1",
+    port: 0,
+    perMessageDeflate: false,
+    maxPayload: 2 * 1024 * 1024,
+  });
+  wss.on("connection", (ws, req) => {
+    const room = new URL(req.url ?? "/", "http://x").searchParams.get("room") ?? "default";
+    let set = rooms.get(room);
+    if (!set) {
+      set = new Set();
+      rooms.set(room, set);
+    }
+    set.add(ws);
+    const peers = set;
+    ws.on("message", (data, isBinary) => {
+      for (const p of peers) if (p !== ws) p.send(data, { binary: isBinary });
+    });
+    ws.on("close", () => peers.delete(ws));
+  });
+  await new Promise<void>((r) => wss.once("listening", () => r()));
+  const addr = wss.address();
+  return `ws://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/`;
+}
+
+async function main() {
+  let url: string;
+  if (kind === "baseline") url = await baseline();
+  else {
+    const dir = mkdtempSync(join(tmpdir(), "relay-bench-"));
+    const relay = await startRelay({
+      store: kind === "sqlite" ? "sqlite" : "memory",
+      sqlitePath: join(dir, "bench.sqlite"),
+      port: 0,
+      logLevel: "warn",
+      rateMessagesPerSec: 10_000_000,
+      rateBytesPerSec: 2 ** 40,
+      maxConnectionsPerDevice: 100_000,
+      maxRoomsPerDevice: 100_000,
+      retentionFrames: 1_000_000,
+      retentionBytes: 2 ** 33,
+      maxBufferedBytes: 64 * 1024 * 1024,
+    });
+    url = relay.url;
+  }
+  process.on("message", (m: { cmd: string }) => {
+    if (m.cmd === "mem") {
+      (globalThis as { gc?: () => void }).gc?.();
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send?.({ mem: process.memoryUsage() });
+    }
+  });
+  process.send?.({ url });
+}
+
+void main();
