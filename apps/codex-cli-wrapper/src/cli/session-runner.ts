@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import { createBackend, createTerminalBackend } from "../backends/factory.ts";
+import { HandoffSession } from "../backends/terminal/handoff.ts";
 import type { CodexBackend, TerminalBackend } from "../backends/types.ts";
 import type { Settings } from "../config/schema.ts";
+import { HandoffBackend } from "../session/handoff-backend.ts";
 import { SessionHost } from "../session/host.ts";
 import type { HostTransport } from "../session/transport.ts";
 import type { AgentPick } from "./detect.ts";
@@ -39,9 +41,31 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
   };
   let backend: CodexBackend | undefined;
   let terminal: TerminalBackend | undefined;
+  let handoff: HandoffSession | undefined;
   if (pick.agent === "shell")
     terminal = await createTerminalBackend("shell", { ...processOpts, command: settings.shell });
-  else backend = await createBackend(pick.agent, processOpts);
+  else if ((pick.agent === "codex" || pick.agent === "claude") && process.stdin.isTTY && process.stdout.isTTY) {
+    // The agent's real TUI here; a prompt from the phone moves the conversation to the structured
+    // backend (same thread), a key on the laptop brings it back.
+    handoff = new HandoffSession({
+      agent: pick.agent,
+      cwd: opts.cwd,
+      cols: process.stdout.columns ?? 100,
+      rows: process.stdout.rows ?? 30,
+      approvalPolicy: settings.approve,
+      ...(settings.model ? { model: settings.model } : {}),
+      process: processOpts,
+    });
+    backend = new HandoffBackend(handoff, pick.agent);
+    terminal = handoff.terminal;
+    handoff.onModeChange((mode) =>
+      io.err(
+        mode === "structured"
+          ? "\r\ncodex-remote: the phone sent a prompt: compact view (press a key to return to the TUI)"
+          : "codex-remote: back in the TUI",
+      ),
+    );
+  } else backend = await createBackend(pick.agent, processOpts);
 
   let host: SessionHost | undefined;
   const connection = opts.connect ? await opts.connect(() => host!) : undefined;
@@ -55,9 +79,10 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
     cwd: opts.cwd,
     eventLogLimit: settings.offlineQueueLimit,
     terminalBacklogBytes: settings.terminalBacklogBytes,
+    ...(handoff ? { localKeys: (d: string | Uint8Array) => handoff.localInput(d) } : {}),
     view: {
       event: (e) => {
-        if (!terminal) write(renderEvent(e, color));
+        if (!terminal || handoff?.mode === "structured") write(renderEvent(e, color));
       },
       notice: (text) => io.err(`codex-remote: ${text}`),
       terminalOutput: (bytes) => process.stdout.write(bytes),
@@ -67,12 +92,13 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
   if (connection && opts.showPairing) io.err(await connection.pair());
 
   try {
+    if (handoff && backend) return await runHandoff(host, handoff, backend, opts);
     if (terminal) return await runTerminal(host, terminal, opts);
     return await runStructured(host, backend!, opts);
   } finally {
     await host.close();
     await backend?.close();
-    await terminal?.close();
+    if (!handoff) await terminal?.close();
     await connection?.transport.close();
   }
 }
@@ -162,6 +188,39 @@ async function runTerminal(host: SessionHost, terminal: TerminalBackend, opts: I
   } finally {
     stdin.off("data", onData);
     if (stdin.isTTY) stdin.setRawMode(false);
+    stdin.pause();
+    process.stdout.off("resize", onResize);
+  }
+}
+
+async function runHandoff(
+  host: SessionHost,
+  handoff: HandoffSession,
+  backend: CodexBackend,
+  opts: InteractiveOptions,
+): Promise<number> {
+  // The TUI also exits when the conversation moves to the phone; the session ends only when it
+  // exited while the TUI was the active side.
+  const ended = new Promise<number>((resolve) =>
+    handoff.terminal.onExit((e) => {
+      setTimeout(() => {
+        if (handoff.mode === "tui" && !handoff.terminal.running) resolve(e.exitCode);
+      }, 500);
+    }),
+  );
+  await backend.start({ cwd: opts.cwd, approvalPolicy: opts.settings.approve });
+  const stdin = process.stdin;
+  stdin.setRawMode?.(true);
+  const onData = (d: Buffer) => host.localKeys(d);
+  stdin.on("data", onData);
+  stdin.resume();
+  const onResize = () => handoff.resize(process.stdout.columns ?? 100, process.stdout.rows ?? 30);
+  process.stdout.on("resize", onResize);
+  try {
+    return await ended;
+  } finally {
+    stdin.off("data", onData);
+    stdin.setRawMode?.(false);
     stdin.pause();
     process.stdout.off("resize", onResize);
   }

@@ -36,6 +36,11 @@ export interface SessionHostOptions {
   /** Grant control to a paired phone that asks (default true: it was paired by this user). */
   readonly autoGrant?: boolean;
   readonly cwd?: string;
+  /**
+   * Where the laptop's raw keys go when not straight to `terminal` (the TUI handoff: a key in the
+   * compact view takes the conversation back to the TUI).
+   */
+  readonly localKeys?: ((data: string | Uint8Array) => void) | undefined;
 }
 
 const TERMINAL_STREAM_ID = 1;
@@ -321,7 +326,8 @@ export class SessionHost implements SessionControls {
   /** Raw keys typed on the laptop into a terminal agent: the laptop takes control back. */
   localKeys(data: string | Uint8Array): void {
     if (this.#controller.kind === "remote") void this.#takeLocal("local_input");
-    this.#opts.terminal?.write(data);
+    if (this.#opts.localKeys) this.#opts.localKeys(data);
+    else this.#opts.terminal?.write(data);
   }
 
   async #grant(deviceId: string): Promise<void> {

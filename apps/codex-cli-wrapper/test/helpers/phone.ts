@@ -173,6 +173,20 @@ export class ScriptedPhone {
     this.sendFrame({ type: "approval_response", sessionId: this.sessionId(), requestId, decision }, "control");
   }
 
+  #inputSeq = 0;
+  /** Keys for the laptop's terminal agent (input class: only the controller's get through). */
+  typeKeys(text: string): void {
+    const data = utf8Encode(text);
+    this.#send(
+      "input",
+      this.channel!.sealBinary({ type: "terminal_input", streamId: 1, sequence: this.#inputSeq++, data }),
+    );
+  }
+
+  terminalText(): string {
+    return Buffer.concat(this.terminal).toString("utf8");
+  }
+
   async requestControl(): Promise<void> {
     await this.client!.requestControl(this.room);
   }

@@ -1,0 +1,54 @@
+import type { ApprovalDecision } from "@codex-remote/protocol";
+import type { HandoffSession } from "../backends/terminal/handoff.ts";
+import type { BackendStartOptions, CodexBackend, SendMessageOptions } from "../backends/types.ts";
+
+/**
+ * The session host's view of a TUI-with-handoff conversation as one CodexBackend: a prompt (from
+ * the phone) moves the conversation to the structured backend, whose AgentEvents come out of
+ * `events`; approvals and interrupts go to whichever side runs. The TUI itself is `handoff.terminal`.
+ */
+export class HandoffBackend implements CodexBackend {
+  readonly handoff: HandoffSession;
+  readonly kind: "codex" | "claude";
+
+  constructor(handoff: HandoffSession, kind: "codex" | "claude") {
+    this.handoff = handoff;
+    this.kind = kind;
+  }
+
+  get events() {
+    return this.handoff.events;
+  }
+
+  get threadId(): string | undefined {
+    return this.handoff.threadId;
+  }
+
+  get turnActive(): boolean {
+    return this.handoff.backend?.turnActive ?? false;
+  }
+
+  async start(opts: BackendStartOptions): Promise<void> {
+    await this.handoff.start(opts.resumeThreadId);
+  }
+
+  sendMessage(text: string, opts: SendMessageOptions = { source: "remote" }): Promise<void> {
+    return this.handoff.remotePrompt(text, opts);
+  }
+
+  respondApproval(requestId: string, decision: ApprovalDecision, by?: string): Promise<boolean> {
+    return this.handoff.respondApproval(requestId, decision, by);
+  }
+
+  interrupt(): Promise<void> {
+    return this.handoff.interrupt();
+  }
+
+  async resume(threadId: string): Promise<void> {
+    await this.handoff.backend?.resume(threadId);
+  }
+
+  close(): Promise<void> {
+    return this.handoff.close();
+  }
+}
