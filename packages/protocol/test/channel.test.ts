@@ -144,6 +144,18 @@ describe("secure channel", () => {
     expectCode(() => phone.open(sealed[1] as Uint8Array), "PROTO_ERR_EPOCH");
     expect(phone.state.receiveEpoch).toBe(3);
   });
+
+  it("a forged frame claiming a later key epoch does not move the receiver", () => {
+    const { wrapper, phone } = pair();
+    const sealed = wrapper.seal("control", utf8Encode("x"));
+    for (let epoch = 1; epoch <= 5; epoch++) {
+      const forged = Uint8Array.from(sealed);
+      new DataView(forged.buffer).setUint32(6, epoch);
+      expectCode(() => phone.open(forged), epoch <= 4 ? "PROTO_ERR_AUTH_FAILED" : "PROTO_ERR_EPOCH");
+      expect(phone.state.receiveEpoch).toBe(0);
+    }
+    expect(utf8Decode(phone.open(sealed).plaintext)).toBe("x");
+  });
 });
 
 describe("pairing and sessions", () => {

@@ -106,6 +106,8 @@ export class SecureChannel {
   /** Receive epochs we can open: the current one and the one before it. */
   #recv: Epoch;
   #recvPrevious: Epoch | undefined;
+  /** Receive epochs derived ahead of #recv (tentatively, for frames after a sender's rekey). */
+  #ahead: Epoch[] = [];
   #confirmed = false;
   readonly #header = new Uint8Array(SEALED_HEADER_BYTES);
   readonly #headerView = new DataView(this.#header.buffer);
@@ -222,8 +224,7 @@ export class SecureChannel {
     }
     if (header.direction !== this.#recvDirection) throw new ProtocolError("PROTO_ERR_DIRECTION_MISMATCH");
     this.#window.check(header.sequence);
-    const candidates = this.#epochFor(header.epoch);
-    const epoch = candidates[candidates.length - 1] as Epoch;
+    const epoch = this.#epochFor(header.epoch);
     const plaintext = this.#backend.open(
       epoch.handle,
       this.#nonceFor(header.sequence),
@@ -233,10 +234,7 @@ export class SecureChannel {
     if (!plaintext) throw new ProtocolError("PROTO_ERR_AUTH_FAILED", `sequence ${header.sequence}`);
     // Authenticated: commit window and epoch state.
     this.#window.accept(header.sequence);
-    if (epoch.epoch > this.#recv.epoch) {
-      this.#recvPrevious = candidates.length >= 2 ? (candidates[candidates.length - 2] as Epoch) : this.#recv;
-      this.#recv = epoch;
-    }
+    if (epoch.epoch > this.#recv.epoch) this.#advanceReceive(epoch.epoch);
     this.#confirmed = true;
     return {
       contentType: header.contentType === SEALED_CONTENT_TYPES.control ? "control" : "binary",
@@ -274,23 +272,33 @@ export class SecureChannel {
   }
 
   /**
-   * The epoch to open with, as the chain of epochs derived to reach it (last element); nothing is
-   * committed here, so a forged frame cannot move the receiver forward.
+   * The epoch to open a frame with. Epochs ahead of the current one are derived on demand and
+   * cached in #ahead, but nothing is committed here: a forged frame cannot move the receiver forward,
+   * and repeated forgeries do not cost repeated derivations.
    */
-  #epochFor(epoch: number): Epoch[] {
+  #epochFor(epoch: number): Epoch {
     const current = this.#recv;
-    if (epoch === current.epoch) return [current];
-    if (this.#recvPrevious && epoch === this.#recvPrevious.epoch) return [this.#recvPrevious];
+    if (epoch === current.epoch) return current;
+    if (this.#recvPrevious && epoch === this.#recvPrevious.epoch) return this.#recvPrevious;
     if (epoch < current.epoch || epoch > current.epoch + MAX_EPOCH_SKIP) {
       throw new ProtocolError("PROTO_ERR_EPOCH", `epoch ${epoch}, receiving ${current.epoch}`);
     }
-    const chain: Epoch[] = [];
-    let at = current;
-    while (at.epoch < epoch) {
-      at = makeEpoch(this.#backend, at.nextChain, at.epoch + 1);
-      chain.push(at);
+    while (current.epoch + this.#ahead.length < epoch) {
+      const last = this.#ahead[this.#ahead.length - 1] ?? current;
+      this.#ahead.push(makeEpoch(this.#backend, last.nextChain, last.epoch + 1));
     }
-    return chain;
+    return this.#ahead[epoch - current.epoch - 1] as Epoch;
+  }
+
+  /** Moves the receive side to `epoch` (a frame of it authenticated); keeps the one before it. */
+  #advanceReceive(epoch: number): void {
+    const steps = epoch - this.#recv.epoch;
+    const chain = [this.#recv, ...this.#ahead];
+    this.#recvPrevious = chain[steps - 1];
+    this.#recv = chain[steps] as Epoch;
+    this.#ahead = chain.slice(steps + 1);
+    // Wipe the chain keys of epochs we can no longer reach back to.
+    for (const old of chain.slice(0, Math.max(0, steps - 1))) old.nextChain.fill(0);
   }
 }
 
