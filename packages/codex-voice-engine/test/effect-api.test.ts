@@ -5,13 +5,17 @@ import { describe, expect, it } from "vitest";
 import { scriptedAgent } from "../src/agent/scripted.ts";
 import { agentLayer, VoiceEngine, VoiceEngineLive } from "../src/index.ts";
 import { offlineAdaptersLayer } from "../src/node/index.ts";
+import { fvadLayer } from "../src/vad/fvad.ts";
 import { silenceFrames, spokenFrames } from "./helpers.ts";
 
 describe("the Effect service", () => {
   it("VoiceEngine over the offline adapter layers runs a turn inside a scope", async () => {
     const agent = scriptedAgent({ reply: () => "Done." });
     const frames = [...silenceFrames(100), ...(await spokenFrames("run the tests")), ...silenceFrames(600)];
-    const layer = VoiceEngineLive.pipe(Layer.provide(Layer.merge(offlineAdaptersLayer(), agentLayer(agent))));
+    // one layer per adapter: pocketsphinx + espeak-ng (offline set), WebRTC VAD, scripted agent
+    const layer = VoiceEngineLive.pipe(
+      Layer.provide(Layer.mergeAll(offlineAdaptersLayer(), fvadLayer(), agentLayer(agent))),
+    );
     const program = Effect.gen(function* () {
       const engine = yield* VoiceEngine;
       const session = yield* engine.start({ endSilenceMs: 400, cues: false });

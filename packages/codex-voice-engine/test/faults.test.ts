@@ -5,6 +5,8 @@ import { scriptedAgent } from "../src/agent/scripted.ts";
 import { startVoiceSession, type VoiceSessionHandle } from "../src/api.ts";
 import { espeakTts } from "../src/node/espeak.ts";
 import { pocketsphinxStt, warmUp } from "../src/node/pocketsphinx.ts";
+import { energyVad } from "../src/vad/energy.ts";
+import type { VadAdapter } from "../src/vad/types.ts";
 import { feed, isType, nextEvent, silenceFrames, sleep, spokenFrames } from "./helpers.ts";
 
 /** After an error: the error cue is mixed into playback while there is no agent audio. */
@@ -121,6 +123,34 @@ describe("fault injection: typed error, error cue, session keeps working", () =>
     const pulling = setInterval(() => session.nextPlaybackChunk(), 2);
     expect((await done).interrupted).toBe(false);
     clearInterval(pulling);
+    await session.close();
+  }, 60_000);
+
+  it("a defect on the capture path (a VAD that throws once) is reported and capture goes on", async () => {
+    const inner = energyVad();
+    let calls = 0;
+    const vad: VadAdapter = {
+      name: "energy-with-one-fault",
+      isSpeech(frame) {
+        calls++;
+        if (calls === 3) throw new Error("vad blew up");
+        return inner.isSpeech(frame);
+      },
+      reset: () => inner.reset(),
+      dispose: () => inner.dispose(),
+    };
+    const session = await startVoiceSession({
+      stt: { ...stt, close: Effect.void },
+      tts: espeakTts(),
+      agent: scriptedAgent(),
+      vad,
+      endSilenceMs: 400,
+    });
+    const error = nextEvent(session, isType("error"));
+    const final = nextEvent(session, isType("final"));
+    await feed(session, approve);
+    expect((await error).error.code).toBe("VOICE_AUDIO_INVALID");
+    expect((await final).text).toBe("approve");
     await session.close();
   }, 60_000);
 

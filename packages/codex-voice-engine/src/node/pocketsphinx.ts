@@ -119,8 +119,8 @@ export function pocketsphinxStt(options: PocketsphinxOptions = {}): Pocketsphinx
   };
 
   const start = (onPartial: (text: string) => void): Effect.Effect<SttStream, SttError> =>
-    Effect.sync(() => {
-      if (closed) throw new SttError({ adapter: NAME, message: "adapter closed" });
+    Effect.suspend(() => {
+      if (closed) return Effect.fail(new SttError({ adapter: NAME, message: "adapter closed" }));
       const side = sidecar();
       side.onPartial = onPartial;
       let open = true;
@@ -152,7 +152,7 @@ export function pocketsphinxStt(options: PocketsphinxOptions = {}): Pocketsphinx
           write(message("E"));
         }),
       };
-      return stream;
+      return Effect.succeed(stream);
     });
 
   return {

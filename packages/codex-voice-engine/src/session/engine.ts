@@ -9,6 +9,7 @@ import {
   describe,
   type SttError,
   type TtsError,
+  VoiceAudioError,
   type VoiceConfigError,
   type VoiceError,
 } from "../errors.ts";
@@ -182,6 +183,13 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
             yield* Queue.offer(playQueue, { kind: "end", gen: current.gen });
           }),
         ),
+        // A defect in an adapter must not leave the session stuck in "thinking".
+        Effect.catchDefect((defect) =>
+          Effect.gen(function* () {
+            reportError(new AgentError({ message: `turn failed: ${describe(defect)}` }));
+            yield* Queue.offer(playQueue, { kind: "end", gen: current.gen });
+          }),
+        ),
       );
 
     const finishTurn = (gen: number) => {
@@ -348,8 +356,17 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
     const captureLoop = Effect.gen(function* () {
       for (;;) {
         const frame = yield* Queue.take(input);
-        const speech = vad.isSpeech(frame);
-        for (const event of gate.push(frame, speech)) yield* onGate(event, false);
+        yield* Effect.suspend(() => {
+          const speech = vad.isSpeech(frame);
+          return Effect.forEach(gate.push(frame, speech), (event) => onGate(event, false), { discard: true });
+        }).pipe(
+          // A defect in the VAD or an STT adapter is reported; capture goes on with the next frame.
+          Effect.catchDefect((defect) =>
+            Effect.sync(() =>
+              reportError(new VoiceAudioError({ message: `capture path failed: ${describe(defect)}` })),
+            ),
+          ),
+        );
       }
     });
     fork(captureLoop);
@@ -403,8 +420,10 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
         yield* Queue.shutdown(playQueue);
         yield* PubSub.shutdown(pubsub);
         vad.dispose();
-        yield* config.stt.close;
-        yield* config.tts.close;
+        if (config.closeAdapters !== false) {
+          yield* config.stt.close;
+          yield* config.tts.close;
+        }
         listeners.clear();
       }),
     };

@@ -34,7 +34,10 @@ export interface VoiceSessionConfig extends TuningOptions {
   readonly stt: SttAdapter;
   readonly tts: TtsAdapter;
   readonly agent: AgentAdapter;
+  /** A VAD for this session only (VADs keep per-stream state); the energy VAD by default. */
   readonly vad?: VadAdapter;
+  /** Close the STT and TTS adapters with the session (default true; false when adapters are shared). */
+  readonly closeAdapters?: boolean;
   /** Milliseconds clock; performance.now by default. */
   readonly now?: () => number;
   readonly onTelemetry?: (line: string) => void;

@@ -1,6 +1,7 @@
 import fvadModule from "@echogarden/fvad-wasm/fvad.js";
-import { Effect } from "effect";
+import { Effect, Layer } from "effect";
 import { VoiceConfigError } from "../errors.ts";
+import { VoiceActivity } from "../service.ts";
 import type { VadAdapter } from "./types.ts";
 
 interface FvadWasm {
@@ -55,3 +56,7 @@ export const makeFvad = (options: FvadOptions = {}): Effect.Effect<VadAdapter, V
       },
     } satisfies VadAdapter;
   });
+
+/** WebRTC VAD for the `VoiceEngine` service, one instance per session. */
+export const fvadLayer = (options: FvadOptions = {}): Layer.Layer<VoiceActivity> =>
+  Layer.succeed(VoiceActivity, { make: makeFvad(options) });
