@@ -91,6 +91,7 @@ export class LaptopLink {
       });
     }
     this.client.on("frame", (env) => this.#onFrame(env));
+    this.#watchVisibility();
     this.client.on("close", (e) => {
       if (this.#closed) return;
       this.#setState(e.willReconnect ? "reconnecting" : "closed", e.error ?? "relay connection lost");
@@ -128,6 +129,14 @@ export class LaptopLink {
   }
   has(sessionId: string): boolean {
     return this.#sessions.has(sessionId);
+  }
+
+  /** Tells the relay whether the app is in front, so it pushes only while the user is away. */
+  #watchVisibility(): void {
+    if (typeof document === "undefined") return;
+    const update = () => this.client.setActive(document.visibilityState === "visible");
+    document.addEventListener("visibilitychange", update);
+    this.client.on("open", update);
   }
 
   /** Connects (a stored laptop) and keeps the link up until `close()`. */

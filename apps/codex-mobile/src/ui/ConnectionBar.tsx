@@ -20,11 +20,11 @@ export function ConnectionBar() {
   return (
     <div class="conn" role="status" aria-live="polite" data-state={conn.state} data-testid="connection">
       <span class="dot" aria-hidden="true" />
-      <span>
+      <span class="ellipsis grow">
         {LABEL[conn.state]}
         {conn.state !== "online" && conn.since ? ` · since ${ago(conn.since)}` : ""}
+        {conn.detail ? ` · ${conn.detail}` : ""}
       </span>
-      {conn.detail && <span class="muted ellipsis grow">· {conn.detail}</span>}
     </div>
   );
 }

@@ -42,7 +42,7 @@ export function SessionList() {
         <ul class="list" aria-label="Sessions">
           {list.map((s) => (
             <li key={s.id}>
-              <a class="card" href={href({ name: "session", id: s.id, tab: "timeline" })} data-testid="session-row">
+              <a class="card" href={href({ name: "session", id: s.id, tab: undefined })} data-testid="session-row">
                 <div class="row">
                   <strong class="grow ellipsis">{folderName(s.folder) || s.id}</strong>
                   <span class="badge" data-state={s.state}>

@@ -8,8 +8,9 @@ import { Timeline } from "./Timeline.tsx";
 
 const TerminalView = lazy(() => import("./TerminalView.tsx").then((m) => m.TerminalView));
 
-export function SessionScreen({ id, tab }: { id: string; tab: "timeline" | "terminal" }) {
+export function SessionScreen({ id, tab: chosen }: { id: string; tab: "timeline" | "terminal" | undefined }) {
   const session = useAppState((s) => s.sessions[id]);
+  const tab = chosen ?? (session?.mode === "terminal" ? "terminal" : "timeline");
   if (!session) {
     return (
       <>

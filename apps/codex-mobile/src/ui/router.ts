@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 
 export type Route =
   | { name: "sessions" }
-  | { name: "session"; id: string; tab: "timeline" | "terminal" }
+  | { name: "session"; id: string; tab: "timeline" | "terminal" | undefined }
   | { name: "pair"; link?: string }
   | { name: "settings" };
 
@@ -12,7 +12,8 @@ export function parseRoute(hash: string, href: string): Route {
   if (!hash.startsWith("#/")) return { name: "pair", link: href };
   const parts = hash.slice(2).split("/").map(decodeURIComponent);
   if ((parts[0] === "s" || parts[0] === "open") && parts[1]) {
-    return { name: "session", id: parts[1], tab: parts[2] === "terminal" ? "terminal" : "timeline" };
+    const tab = parts[2] === "terminal" ? "terminal" : parts[2] === "timeline" ? "timeline" : undefined;
+    return { name: "session", id: parts[1], tab };
   }
   if (parts[0] === "pair") return { name: "pair" };
   if (parts[0] === "settings") return { name: "settings" };
@@ -24,7 +25,7 @@ export function href(route: Route): string {
     case "sessions":
       return "#/";
     case "session":
-      return `#/s/${encodeURIComponent(route.id)}${route.tab === "terminal" ? "/terminal" : ""}`;
+      return `#/s/${encodeURIComponent(route.id)}${route.tab ? `/${route.tab}` : ""}`;
     case "pair":
       return "#/pair";
     case "settings":

@@ -79,6 +79,7 @@ export interface Relay {
 export async function startRelay(opts: {
   dataDir: string;
   port?: number;
+  staticDir?: string;
   env?: Record<string, string>;
 }): Promise<Relay> {
   const child = spawn(
@@ -94,7 +95,7 @@ export async function startRelay(opts: {
       "--sqlite-path",
       join(opts.dataDir, "relay.sqlite"),
       "--static-dir",
-      DIST,
+      opts.staticDir ?? DIST,
       "--log-level",
       "warn",
     ],
