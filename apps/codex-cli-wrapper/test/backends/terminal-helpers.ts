@@ -18,6 +18,7 @@ export async function waitForScreen(term: PtyBackend, text: string, timeoutMs = 
 export async function typePrompt(term: PtyBackend, text: string): Promise<void> {
   term.write(text);
   await waitForScreen(term, text);
-  await sleep(150);
+  // a pause, so the TUI does not take the Enter as part of a paste burst
+  await sleep(250);
   term.write("\r");
 }

@@ -29,6 +29,7 @@ export class PtyBackend implements TerminalBackend {
   #term: PtyTerminal | undefined;
   #threadId: string | undefined;
   #startedAt = 0;
+  #cwd: string | undefined;
   #output = new Set<(bytes: Uint8Array) => void>();
   #exit = new Set<(exit: TerminalExit) => void>();
   #size = { cols: 80, rows: 24 };
@@ -45,7 +46,7 @@ export class PtyBackend implements TerminalBackend {
 
   get threadId(): string | undefined {
     if (this.#threadId === undefined && this.kind === "codex-tui" && this.#startedAt > 0) {
-      this.#threadId = latestCodexThread(codexHome(this.#opts.env), this.#startedAt);
+      this.#threadId = latestCodexThread(codexHome(this.#opts.env), this.#startedAt, this.#cwd);
     }
     return this.#threadId;
   }
@@ -55,6 +56,7 @@ export class PtyBackend implements TerminalBackend {
     const { command, args } = this.#commandLine(opts.resumeThreadId);
     this.#size = { cols: opts.cols, rows: opts.rows };
     this.#startedAt = Date.now();
+    this.#cwd = opts.cwd;
     const spawn: ConstructorParameters<typeof PtyTerminal>[0] = {
       command,
       args,
@@ -133,6 +135,18 @@ export class PtyBackend implements TerminalBackend {
     // an intended stop is not reported to onExit listeners (only the program ending by itself is)
     this.#term = undefined;
     this.#lastSnapshot = term.snapshotNow();
+    if (this.kind !== "shell" && term.running) {
+      // quit a TUI the way a person does (Ctrl-C twice), so it saves the conversation before it
+      // exits; a hang-up can kill it before its transcript is on disk
+      term.write("\u0003");
+      await Promise.race([term.exited, delay(150)]);
+      term.write("\u0003");
+      await Promise.race([term.exited, delay(3000)]);
+    }
     await term.kill();
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
