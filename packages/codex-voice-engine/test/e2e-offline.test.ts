@@ -64,6 +64,7 @@ describe("offline end to end: espeak-ng -> VAD -> pocketsphinx -> scripted agent
     expect(turnEnds.map((e) => e.reply)).toContain("Sure. I will run the tests now.");
     expect(turnEnds.every((e) => !e.interrupted)).toBe(true);
     expect(session.metrics().speech_end_to_final_ms.count).toBe(phrases.length);
+    expect(events.filter(isType("partial")).length).toBeGreaterThan(0);
     expect(session.metrics().speech_end_to_first_audio_ms.count).toBe(4);
     expect(telemetry.some((l) => /^\d+\|stt\|final\|chars=\d+/.test(l))).toBe(true);
     expect(telemetry.join("\n")).not.toContain("run the tests");

@@ -82,6 +82,44 @@ describe("turn modes, resampling and settings", () => {
     await session.close();
   }, 60_000);
 
+  it("cues: listening and accepted tones play for a command that has no spoken reply", async () => {
+    const session = await open("auto");
+    const final = nextEvent(session, isType("final"));
+    const chunks: Int16Array[] = [];
+    const pulling = setInterval(() => {
+      const c = session.nextPlaybackChunk();
+      if (c) chunks.push(c);
+    }, 2);
+    await feed(session, approve);
+    expect((await final).text).toBe("approve");
+    await sleep(300);
+    clearInterval(pulling);
+    // "approve" is answered without speech: everything audible is the listening + accepted cues
+    expect(chunks.length).toBeGreaterThanOrEqual(10);
+    expect(chunks.some((c) => c.some((v) => Math.abs(v) > 3000))).toBe(true);
+    await session.close();
+  }, 60_000);
+
+  it("plays back at 48 kHz when asked (the rate Opus uses on the phone)", async () => {
+    const session = await startVoiceSession({
+      stt: { ...stt, close: Effect.void },
+      tts: espeakTts(),
+      agent: scriptedAgent({ reply: () => "Fine." }),
+      playbackRate: 48_000,
+      cues: false,
+      endSilenceMs: 400,
+    });
+    const speaking = nextEvent(
+      session,
+      (e): e is Extract<typeof e, { type: "state" }> => e.type === "state" && e.state === "speaking",
+    );
+    await feed(session, [...silenceFrames(100), ...(await spokenFrames("run the tests")), ...silenceFrames(600)]);
+    await speaking;
+    const chunk = session.nextPlaybackChunk();
+    expect(chunk?.length).toBe(960);
+    await session.close();
+  }, 60_000);
+
   it("rejects out-of-range settings with a typed error code", async () => {
     const attempt = startVoiceSession({
       stt,
