@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import {
   type AgentEvent,
   type ControlFrame,
@@ -19,6 +20,9 @@ import {
   utf8Encode,
 } from "@codex-remote/protocol";
 import { type DeliverEnvelope, RelayClient, type RoutingClass } from "@codex-remote/protocol/relay";
+import type * as XtermHeadless from "@xterm/headless";
+
+const { Terminal } = createRequire(import.meta.url)("@xterm/headless") as typeof XtermHeadless;
 
 export interface PhoneEvent {
   readonly seq: number;
@@ -185,6 +189,31 @@ export class ScriptedPhone {
 
   terminalText(): string {
     return Buffer.concat(this.terminal).toString("utf8");
+  }
+
+  /** The phone's terminal screen: every mirrored byte replayed into a headless xterm, as xterm.js would show it. */
+  async screen(): Promise<string> {
+    const size = [...this.frames].reverse().find((f) => f.type === "terminal_resize");
+    const cols = size?.type === "terminal_resize" ? size.cols : 80;
+    const rows = size?.type === "terminal_resize" ? size.rows : 24;
+    const term = new Terminal({ cols, rows, allowProposedApi: true });
+    await new Promise<void>((r) => term.write(Buffer.concat(this.terminal), r));
+    const lines: string[] = [];
+    const buf = term.buffer.active;
+    for (let y = 0; y < buf.length; y++) lines.push(buf.getLine(y)?.translateToString(true) ?? "");
+    term.dispose();
+    return lines.join("\n");
+  }
+
+  async waitForScreen(text: string, timeoutMs = 20_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    let screen = "";
+    while (Date.now() < end) {
+      screen = await this.screen();
+      if (screen.includes(text)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`phone screen never showed "${text}":\n${screen.slice(-2000)}`);
   }
 
   async requestControl(): Promise<void> {
