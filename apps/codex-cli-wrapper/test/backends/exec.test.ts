@@ -68,6 +68,27 @@ describe("runExec", () => {
     expect(existsSync(join(cwd, DEMO_FILE))).toBe(false);
   });
 
+  it("without --json prints the agent's text on stdout and the rest on stderr", async () => {
+    const stdout = new Sink();
+    const stderr = new Sink();
+    const code = await runExec({
+      agent: "demo",
+      prompt: "hi",
+      approve: "always",
+      json: false,
+      cwd: tmp(),
+      backend: new DemoBackend({ tokenDelayMs: 0 }),
+      stdout,
+      stderr,
+    });
+    expect(code).toBe(0);
+    expect(stdout.text).toContain("[demo agent] This is codex-remote's built-in demo agent");
+    expect(stdout.text).not.toContain("[approval]");
+    expect(stderr.text).toContain("[approval] accept (by policy)");
+    expect(stderr.text).toContain("hello from the codex-remote demo agent");
+    expect(stderr.text).toContain(`+++ b/${DEMO_FILE}`);
+  });
+
   it("asks through the given prompt in ask mode; a cancel ends the turn as interrupted (exit 130)", async () => {
     const asked: string[] = [];
     const code = await runExec({

@@ -83,6 +83,40 @@ describe("TUI handoff with the real agents", () => {
     expect(rollouts(join(home, "sessions")).filter((f) => f.includes(threadId!))).toHaveLength(1);
   });
 
+  it("codex: a phone prompt before any local turn starts a thread that the TUI then resumes", async () => {
+    const mock: ResponsesMock = await startResponsesMock();
+    cleanups.push(() => mock.close());
+    const { cwd, env } = makeCodexHome(mock.port);
+    mock.enqueue([{ type: "text", text: "phone first answer" }], [{ type: "text", text: "local follow-up answer" }]);
+    const session = await createHandoffSession({
+      agent: "codex",
+      cwd,
+      cols: 110,
+      rows: 32,
+      approvalPolicy: "ask",
+      process: { env, binary: pinnedAgent("codex")!.prefixArgs[0]! },
+    });
+    cleanups.push(() => session.close());
+    const rec = new Recorder(session);
+    await session.start();
+    await waitForScreen(session.terminal, "Ask Codex");
+    expect(session.terminal.threadId).toBeUndefined(); // no turn yet, so no rollout
+
+    const end = rec.turnEnd();
+    await session.remotePrompt("phone goes first");
+    await end;
+    const threadId = session.threadId;
+    expect(threadId).toMatch(/^[0-9a-f-]{36}$/);
+    await session.toTui();
+    await waitForScreen(session.terminal, "phone first answer");
+    await typePrompt(session.terminal, "local follow-up");
+    await waitForScreen(session.terminal, "local follow-up answer");
+    expect(inputTexts(mock.requests[1]!)).toEqual(
+      expect.arrayContaining(["phone goes first", "phone first answer", "local follow-up"]),
+    );
+    expect(session.threadId).toBe(threadId);
+  });
+
   it("claude: TUI → phone prompt in stream-json on the same session → back to the TUI, history intact", async () => {
     const mock: AnthropicMock = await startAnthropicMock();
     cleanups.push(() => mock.close());
