@@ -256,3 +256,44 @@ describe("relay unreachable: the laptop keeps working and the phone catches up i
     }
   });
 });
+
+describe("a paired phone that was away comes back with a new session (no QR)", () => {
+  it("runs the session handshake with stored keys and gets what followed its last ack, in order", async () => {
+    const relay = await startRelayProcess({ configDir: tempConfigDir() });
+    const laptop = await startLaptop(relay.url, tempConfigDir());
+    const phone = new ScriptedPhone("returning");
+    try {
+      const ticket = await laptop.transport.pair();
+      await phone.pair(ticket.link);
+      await phone.waitFor(() => phone.frames.some((f) => f.type === "session_open"), 5000, "session_open");
+      await laptop.host.localInput("first");
+      await phone.waitForEvent("approval_requested");
+      phone.ack();
+      const acked = phone.events.at(-1)!.seq;
+      await until(() => laptop.host.pendingApprovals().length === 1, "approval pending");
+
+      // The phone goes away; the laptop finishes the turn on its own and its link drops too (sleep).
+      phone.close();
+      laptop.host.answerApproval(laptop.host.pendingApprovals()[0]!, "accept", { kind: "local" });
+      await until(
+        () => laptop.host.pendingApprovals().length === 1 && laptop.seen.some((e) => e.kind === "command_end"),
+        "patch approval",
+      );
+      laptop.host.answerApproval(laptop.host.pendingApprovals()[0]!, "decline", { kind: "local" });
+      await until(() => laptop.seen.some((e) => e.kind === "turn_completed"), "turn completed");
+      laptop.transport.client.dropConnection();
+      const head = laptop.host.log.head;
+
+      // Back: session_init → session_accept → session_finish with the keys stored at pairing.
+      await phone.reconnect();
+      await phone.waitFor(() => phone.events.at(-1)?.seq === head, 15_000, "caught up");
+      const seqs = phone.events.map((e) => e.seq);
+      expect(seqs).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+      expect(phone.events.filter((e) => e.seq > acked).map((e) => e.event.kind)).toContain("turn_completed");
+    } finally {
+      phone.close();
+      await laptop.close();
+      await relay.stop();
+    }
+  });
+});
