@@ -3,9 +3,10 @@
  *   (a) the project's SecureChannel (platform backend: node:crypto on Node)
  *   (b) raw @noble/ciphers xchacha20poly1305 (what a browser gets)
  *   (c) raw node:crypto chacha20-poly1305 with a KeyObject (the ceiling)
- * Run: pnpm --filter @codex-remote/protocol bench   (BENCH_SLICES, BENCH_SLICE_MS to change the duration)
+ * Run: pnpm --filter @codex-remote/protocol bench   (BENCH_SLICES, BENCH_SLICE_MS, BENCH_CLOCK=cpu)
  */
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from "node:crypto";
+import { cpus, loadavg } from "node:os";
 import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { createSecureChannel, deriveSessionSecrets } from "../src/index.ts";
 
@@ -56,21 +57,30 @@ function nodeRaw(): RoundTrip {
 const SLICES = Number(process.env.BENCH_SLICES ?? 40);
 const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 25);
 
-/** Throughput of one slice of SLICE_MS, in MB/s (1e6 bytes of plaintext per second, sealed and opened). */
+/**
+ * Throughput of one slice, in MB/s (1e6 bytes of plaintext sealed and opened per second), by wall
+ * clock; BENCH_CLOCK=cpu uses this process's CPU time instead (user + system, all threads), which
+ * leaves out the moments other processes had the CPU on a shared machine (coarser: kernel ticks).
+ */
+const WALL = process.env.BENCH_CLOCK !== "cpu";
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 function slice(fn: RoundTrip, pt: Uint8Array): number {
   // Start every slice from a collected heap so that no implementation pays for another's garbage.
   (globalThis as { gc?: () => void }).gc?.();
   let bytes = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < SLICE_MS) {
+  const startWall = performance.now();
+  const startCpu = cpuMs();
+  while (performance.now() - startWall < SLICE_MS) {
     for (let i = 0; i < 4; i++) {
       if (fn(pt).length !== pt.length) throw new Error("round trip lost bytes");
       bytes += pt.length;
     }
-    now = performance.now();
   }
-  return bytes / ((now - start) / 1000) / 1e6;
+  const elapsed = WALL ? performance.now() - startWall : Math.max(cpuMs() - startCpu, 0.001);
+  return bytes / (elapsed / 1000) / 1e6;
 }
 
 if (typeof (globalThis as { gc?: unknown }).gc !== "function") console.warn("run with --expose-gc for fair slices");
@@ -89,6 +99,7 @@ interface Row {
   ab: number;
 }
 const rows: Row[] = [];
+const loadStart = loadavg()[0]?.toFixed(2);
 // The machine is shared: slices of the three implementations alternate (a b c a b c ...), so a
 // burst of load from other processes hits neighbours alike. Throughputs are medians of the slices;
 // ratios are medians of the per-round ratios (a_k / c_k, a_k / b_k) of adjacent slices.
@@ -125,7 +136,7 @@ for (const size of SIZES) {
 const fmt = (n: number, w: number): string => n.toFixed(1).padStart(w);
 let ok = true;
 console.log(
-  `seal+open throughput, MB/s of plaintext (Node ${process.version}; median of ${SLICES} alternating ${SLICE_MS} ms slices)`,
+  `seal+open MB/s of plaintext per ${WALL ? "wall" : "CPU"} second; median of ${SLICES} alternating ${SLICE_MS} ms slices; Node ${process.version}, ${cpus().length} CPUs, load average ${loadStart} at start, ${loadavg()[0]?.toFixed(2)} at end`,
 );
 console.log(
   "(a) SecureChannel seal+open (node:crypto backend)  (b) raw noble xchacha20poly1305  (c) raw node:crypto chacha20-poly1305 (ceiling)",
