@@ -53,13 +53,12 @@ async function main() {
       rateBytesPerSec: 2 ** 40,
       maxConnectionsPerDevice: 100_000,
       maxRoomsPerDevice: 100_000,
-      retentionFrames: 1_000_000,
-      retentionBytes: 2 ** 33,
       maxBufferedBytes: 64 * 1024 * 1024,
     });
     url = relay.url;
   }
   process.on("message", (m: { cmd: string }) => {
+    if (m.cmd === "exit") process.exit(0);
     if (m.cmd === "mem") {
       (globalThis as { gc?: () => void }).gc?.();
       (globalThis as { gc?: () => void }).gc?.();

@@ -66,9 +66,12 @@ export class Connection implements HubConnection {
     }, hub.config.authTimeoutMs);
     ws.on("message", (data, isBinary) => {
       this.alive = true;
-      this.#queue.push(data);
-      this.#queueBinary.push(isBinary);
-      if (!this.#busy) void this.#drainQueue();
+      if (this.#busy || this.#queue.length > 0) {
+        this.#queue.push(data);
+        this.#queueBinary.push(isBinary);
+        return;
+      }
+      this.#handle(data, isBinary);
     });
     ws.on("pong", () => {
       this.alive = true;
@@ -107,25 +110,36 @@ export class Connection implements HubConnection {
     if (this.deviceId) void this.hub.store.setPresence(this.deviceId, this.key, undefined).catch(() => {});
   }
 
-  async #drainQueue(): Promise<void> {
-    this.#busy = true;
+  /** Handles one message; a request that has to wait for the store holds the queue until it is done. */
+  #handle(data: RawData | string, binary: boolean): void {
+    let r: Promise<void> | undefined | void;
     try {
-      while (this.#queue.length > 0 && !this.closed) {
-        const data = this.#queue.shift()!;
-        const binary = this.#queueBinary.shift()!;
-        try {
-          const r = binary ? this.#onBinary(data as Buffer) : this.#onText(data);
-          if (r) await r;
-        } catch (err) {
-          if (err instanceof Refusal) this.#refuseRequest(data, binary, err.code);
-          else {
-            this.hub.log.error({ err, device: this.deviceId }, "request failed");
-            this.#refuseRequest(data, binary, "internal");
-          }
-        }
-      }
-    } finally {
+      r = binary ? this.#onBinary(data as Buffer) : this.#onText(data);
+    } catch (err) {
+      this.#failed(data, binary, err);
+      return;
+    }
+    if (!r) return;
+    this.#busy = true;
+    r.catch((err: unknown) => this.#failed(data, binary, err)).finally(() => {
       this.#busy = false;
+      this.#drainQueue();
+    });
+  }
+
+  #drainQueue(): void {
+    while (this.#queue.length > 0 && !this.#busy && !this.closed) {
+      const data = this.#queue.shift()!;
+      const binary = this.#queueBinary.shift()!;
+      this.#handle(data, binary);
+    }
+  }
+
+  #failed(data: RawData | string, binary: boolean, err: unknown): void {
+    if (err instanceof Refusal) this.#refuseRequest(data, binary, err.code);
+    else {
+      this.hub.log.error({ err, device: this.deviceId }, "request failed");
+      this.#refuseRequest(data, binary, "internal");
     }
   }
 
@@ -203,7 +217,8 @@ export class Connection implements HubConnection {
       )
       .then(
         (r) => {
-          hub.metrics.storeLatency.observe({ op: "append" }, (performance.now() - t0) / 1000);
+          if ((env.counter & 15) === 0)
+            hub.metrics.storeLatency.observe({ op: "append" }, (performance.now() - t0) / 1000);
           if (r.kind === "stored") {
             hub.store.publish({
               type: "frame",

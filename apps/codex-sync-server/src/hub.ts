@@ -36,6 +36,23 @@ export interface HubConnection {
 
 const READ_BATCH = 256;
 
+/**
+ * Frames written to one socket during one event-loop turn leave in one writev: the socket is corked
+ * on the first write of the turn and uncorked on setImmediate (ws's own cork/uncork nests inside).
+ */
+const corked = new Set<{ cork(): void; uncork(): void }>();
+function flushCorked(): void {
+  for (const s of corked) s.uncork();
+  corked.clear();
+}
+export function corkForTurn(ws: WebSocket): void {
+  const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void; destroyed?: boolean } })._socket;
+  if (!socket || socket.destroyed || corked.has(socket)) return;
+  socket.cork();
+  corked.add(socket);
+  if (corked.size === 1) setImmediate(flushCorked);
+}
+
 export function encodeFrame(
   room: string,
   f: { seq: number; sender: string; cls: FrameRecord["cls"]; payload: Uint8Array },
@@ -69,7 +86,7 @@ export class Subscription {
     this.next = next;
   }
 
-  offer(e: Extract<BusEvent, { type: "frame" }>, encoded: () => Buffer): void {
+  offer(e: Extract<BusEvent, { type: "frame" }>, encoded: () => Uint8Array): void {
     if (this.conn.closed) return;
     if (!this.live) {
       this.missed = true;
@@ -88,6 +105,7 @@ export class Subscription {
     }
     this.hub.metrics.framesOut.inc();
     this.hub.metrics.bytesOut.inc(e.payload.length);
+    corkForTurn(this.conn.ws);
     this.conn.ws.send(encoded());
   }
 
@@ -126,6 +144,7 @@ export class Subscription {
           if (f.sender === this.conn.deviceId) continue;
           metrics.framesOut.inc();
           metrics.bytesOut.inc(f.payload.length);
+          corkForTurn(this.conn.ws);
           this.conn.ws.send(encodeFrame(this.room, f));
         }
         // backpressure: let the socket drain before reading more
@@ -262,7 +281,7 @@ export class Hub {
       case "frame": {
         const subs = this.subsByRoom.get(e.room);
         if (!subs || subs.size === 0) return;
-        let buf: Buffer | undefined;
+        let buf: Uint8Array | undefined;
         const encoded = () => {
           buf ??= encodeFrame(e.room, e);
           return buf;

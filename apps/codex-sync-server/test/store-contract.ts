@@ -23,7 +23,7 @@ export function storeContract(name: string, make: () => Promise<RelayStore>) {
       const s = await make();
       const room = fresh();
       const results = await Promise.all([1, 2, 3, 4, 5].map((c) => s.append(frame(room, c), BIG)));
-      expect(results).toEqual([1, 2, 3, 4, 5].map((seq) => ({ kind: "stored", seq })));
+      expect(results.map((r) => (r.kind === "stored" ? r.seq : 0))).toEqual([1, 2, 3, 4, 5]);
       const frames = await s.read(room, 2, 2);
       expect(frames.map((f) => f.seq)).toEqual([2, 3]);
       expect(frames[0]!.payload).toEqual(new Uint8Array(8).fill(2));
@@ -40,8 +40,8 @@ export function storeContract(name: string, make: () => Promise<RelayStore>) {
       await s.append(frame(room, 2), BIG);
       expect(await s.append(frame(room, 2), BIG)).toEqual({ kind: "duplicate" });
       expect(await s.append(frame(room, 1), BIG)).toEqual({ kind: "duplicate" });
-      expect(await s.append(frame(room, 1, 8, dev(2)), BIG)).toEqual({ kind: "stored", seq: 3 });
-      expect(await s.append(frame(room, 1, 8, dev(1), 8), BIG)).toEqual({ kind: "stored", seq: 4 });
+      expect(await s.append(frame(room, 1, 8, dev(2)), BIG)).toMatchObject({ kind: "stored", seq: 3 });
+      expect(await s.append(frame(room, 1, 8, dev(1), 8), BIG)).toMatchObject({ kind: "stored", seq: 4 });
       expect((await s.read(room, 1, 100)).length).toBe(4);
       await s.close();
     });

@@ -1,4 +1,4 @@
-import type { PushTarget } from "@codex-remote/protocol/relay";
+import { deliverHeaderLength, type PushTarget, writeDeliverHeader } from "@codex-remote/protocol/relay";
 import { LocalBus, LocalPresence } from "./local-bus.ts";
 import {
   type AppendInput,
@@ -99,10 +99,15 @@ export class MemoryStore implements RelayStore {
     if (prev && prev.epoch === i.epoch && i.counter <= prev.counter) return { kind: "duplicate" };
     l.senders.set(i.sender, { epoch: i.epoch, counter: i.counter });
     const seq = ++l.head;
-    l.frames.push({ seq, sender: i.sender, cls: i.cls, ts: i.ts, payload: i.payload.slice() });
+    // one copy: the frame is kept as its deliver envelope; payload is a view into it
+    const h = deliverHeaderLength(i.room, i.sender);
+    const wire = new Uint8Array(h + i.payload.length);
+    writeDeliverHeader(wire, i.room, i.cls, i.sender, seq);
+    wire.set(i.payload, h);
+    l.frames.push({ seq, sender: i.sender, cls: i.cls, ts: i.ts, payload: wire.subarray(h), wire });
     l.bytes += i.payload.length;
     this.#trim(l, ret, i.ts);
-    return { kind: "stored", seq };
+    return { kind: "stored", seq, wire };
   }
 
   #trim(l: RoomLog, ret: Retention, now: number): void {

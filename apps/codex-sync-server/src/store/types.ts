@@ -7,6 +7,8 @@ export interface FrameRecord {
   readonly cls: RoutingClass;
   readonly ts: number;
   readonly payload: Uint8Array;
+  /** The ready deliver envelope when the store keeps frames in that form (memory store). */
+  readonly wire?: Uint8Array | undefined;
 }
 
 export interface AppendInput {
@@ -20,7 +22,9 @@ export interface AppendInput {
   readonly ts: number;
 }
 
-export type AppendResult = { readonly kind: "stored"; readonly seq: number } | { readonly kind: "duplicate" };
+export type AppendResult =
+  | { readonly kind: "stored"; readonly seq: number; readonly wire?: Uint8Array | undefined }
+  | { readonly kind: "duplicate" };
 
 export interface Retention {
   readonly maxFrames: number;
@@ -64,6 +68,8 @@ export type BusEvent =
       readonly sender: string;
       readonly cls: RoutingClass;
       readonly payload: Uint8Array;
+      /** deliver envelope, when already built (never crosses instances) */
+      readonly wire?: Uint8Array | undefined;
     }
   | { readonly type: "room"; readonly room: string; readonly to?: string | undefined; readonly msg: ServerMessage }
   | { readonly type: "revoked"; readonly deviceId: string };
