@@ -82,6 +82,10 @@ export class JsonLinesProcess {
     return this.#exited;
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** The tail of the agent's stderr, for an error message. */
   get stderrTail(): string {
     return this.#stderr;

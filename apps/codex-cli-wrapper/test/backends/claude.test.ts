@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClaudeStreamBackend } from "../../src/backends/claude/backend.ts";
+import { isBackendError } from "../../src/backends/errors.ts";
 import { pinnedAgent } from "../../src/backends/resolve-binary.ts";
 import { type AnthropicMock, messageTexts, startAnthropicMock } from "../fixtures/anthropic-mock.ts";
 import { makeClaudeHome } from "../fixtures/claude-home.ts";
@@ -155,6 +156,21 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     end = rec.turnEnd();
     await backend.sendMessage("and now?");
     expect((await end).kind).toBe("turn_completed");
+  });
+
+  it("reports the agent dying mid-turn as a failed turn and a fatal error", async () => {
+    mock.enqueue([{ type: "text", text: "c".repeat(100), chunks: 50, delayMs: 50 }]);
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("talk");
+    await rec.next("text_delta");
+    process.kill(backend.agentPid!, "SIGKILL");
+    expect((await end).kind).toBe("turn_failed");
+    expect(await rec.next("error", (e) => e.code === "process_exited")).toMatchObject({ fatal: true });
+    const err = await backend.sendMessage("again").catch((e: unknown) => e);
+    expect(isBackendError(err, "not_started")).toBe(true);
   });
 
   it("resumes a session by id in a new process, with the earlier turn in the conversation", async () => {

@@ -224,6 +224,21 @@ describe("codex backend (real codex app-server against a scripted Responses serv
     expect((await end).kind).toBe("turn_interrupted");
   });
 
+  it("reports the agent dying mid-turn as a failed turn and a fatal error", async () => {
+    mock.enqueue([{ type: "text", text: "b".repeat(100), chunks: 50, delayMs: 50 }]);
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("talk");
+    await rec.next("text_delta");
+    process.kill(backend.agentPid!, "SIGKILL");
+    expect((await end).kind).toBe("turn_failed");
+    expect(await rec.next("error", (e) => e.code === "process_exited")).toMatchObject({ fatal: true });
+    const err = await backend.sendMessage("again").catch((e: unknown) => e);
+    expect(isBackendError(err, "not_started")).toBe(true);
+  });
+
   it("rejects resuming a thread that does not exist with resume_failed", async () => {
     const backend = make();
     const err = await backend

@@ -77,6 +77,11 @@ export class ClaudeStreamBackend implements CodexBackend {
     return this.#sessionId;
   }
 
+  /** The agent process id (diagnostics, `doctor`). */
+  get agentPid(): number | undefined {
+    return this.#proc?.pid;
+  }
+
   get turnActive(): boolean {
     return this.#turn !== undefined;
   }

@@ -70,6 +70,11 @@ export class CodexAppServerBackend implements CodexBackend {
     return this.#threadId;
   }
 
+  /** The agent process id (diagnostics, `doctor`). */
+  get agentPid(): number | undefined {
+    return this.#rpc?.pid;
+  }
+
   get turnActive(): boolean {
     return this.#turn !== undefined;
   }

@@ -59,6 +59,10 @@ export class AppServerRpc {
     return this.#proc.exited;
   }
 
+  get pid(): number | undefined {
+    return this.#proc.pid;
+  }
+
   request(method: string, params: unknown, timeoutMs = 30_000): Promise<unknown> {
     const id = this.#nextId++;
     return new Promise<unknown>((resolve, reject) => {
