@@ -53,7 +53,13 @@ export function decodeControlFrame(input: string | Uint8Array, options: DecodeCo
   }
   const type = (json as { type?: unknown }).type;
   if (typeof type !== "string") throw new ProtocolError("PROTO_ERR_SCHEMA", "type: missing");
-  if (!KNOWN_TYPES.has(type)) throw new ProtocolError("PROTO_ERR_UNKNOWN_TYPE", JSON.stringify(type.slice(0, 64)));
+  if (!KNOWN_TYPES.has(type)) {
+    // Name the type only when it looks like one: an error message must not carry payload bytes.
+    throw new ProtocolError(
+      "PROTO_ERR_UNKNOWN_TYPE",
+      /^[a-z_]{1,32}$/.test(type) ? type : `(${type.length} characters)`,
+    );
+  }
   let parsed: ReturnType<typeof ControlFrame.safeParse>;
   try {
     parsed = ControlFrame.safeParse(json);
