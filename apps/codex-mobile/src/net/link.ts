@@ -18,6 +18,7 @@ import type { Store } from "../store/store.ts";
 import type { StoreInput } from "../store/types.ts";
 import type { VoiceFrame } from "./actions.ts";
 import { frameToInputs } from "./frames.ts";
+import { Journal } from "./journal.ts";
 import type { LaptopRecord } from "./laptops.ts";
 
 export type LinkState = "connecting" | "handshaking" | "online" | "reconnecting" | "laptop_offline" | "closed";
@@ -61,7 +62,7 @@ export class LaptopLink {
   #sessions = new Set<string>();
   #current: string | undefined;
   #resyncPending = new Set<string>();
-  #lastEventSeq = new Map<string, number>();
+  #acked = new Map<string, number>();
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
   #liveness: ReturnType<typeof setInterval> | undefined;
@@ -72,10 +73,13 @@ export class LaptopLink {
   #audioSeq = 0;
   #audioOpen = false;
   #msgId = 0;
+  readonly journal: Journal;
 
   constructor(o: LinkOptions, existing?: { client: RelayClient; channel: SecureChannel }) {
     this.#o = o;
     this.record = o.record;
+    this.journal = new Journal(o.record.id);
+    this.journal.onPersisted = () => this.#scheduleAck();
     if (existing) {
       this.client = existing.client;
       this.#channels = [existing.channel];
@@ -134,13 +138,45 @@ export class LaptopLink {
   /** Tells the relay whether the app is in front, so it pushes only while the user is away. */
   #watchVisibility(): void {
     if (typeof document === "undefined") return;
-    const update = () => this.client.setActive(document.visibilityState === "visible");
+    const update = () => {
+      const visible = document.visibilityState === "visible";
+      this.client.setActive(visible);
+      if (!visible) void this.journal.flush();
+    };
+    addEventListener("pagehide", () => void this.journal.flush());
     document.addEventListener("visibilitychange", update);
     this.client.on("open", update);
   }
 
+  /** Shows what this phone kept of each session (offline until the laptop answers). */
+  async restore(): Promise<void> {
+    for (const { meta, events } of await this.journal.load()) {
+      const at = meta.lastActivity;
+      this.#sessions.add(meta.sessionId);
+      this.#current ??= meta.sessionId;
+      this.#dispatch({
+        type: "session_open",
+        sessionId: meta.sessionId,
+        agent: meta.agent,
+        mode: meta.mode,
+        at,
+        ...(meta.cwd !== undefined ? { cwd: meta.cwd } : {}),
+      });
+      this.#dispatch({ type: "presence", sessionId: meta.sessionId, online: false, at });
+      const first = events[0]?.seq;
+      if (first !== undefined && first > 1)
+        this.#dispatch({ type: "trimmed", sessionId: meta.sessionId, upTo: first - 1, at });
+      const ctx = { ownDeviceId: this.client.deviceId, currentSession: meta.sessionId, now: at };
+      for (const e of events) {
+        const frame = { type: "agent_event" as const, sessionId: meta.sessionId, seq: e.seq, at: e.at, event: e.event };
+        for (const input of frameToInputs(frame, ctx)) this.#dispatch(input);
+      }
+    }
+  }
+
   /** Connects (a stored laptop) and keeps the link up until `close()`. */
   async start(): Promise<void> {
+    await this.restore().catch(() => {});
     this.#setState("connecting");
     this.#startLiveness();
     await this.client.connect().catch(() => {});
@@ -285,6 +321,13 @@ export class LaptopLink {
     if (frame.type === "session_open") {
       this.#sessions.add(frame.sessionId);
       this.#current = frame.sessionId;
+      this.journal.meta({
+        sessionId: frame.sessionId,
+        agent: frame.agent,
+        mode: frame.cols !== undefined ? "terminal" : "structured",
+        lastActivity: Date.now(),
+        ...(frame.cwd !== undefined ? { cwd: frame.cwd } : {}),
+      });
       this.#dispatch({ type: "presence", sessionId: frame.sessionId, online: true, at: Date.now() });
     }
     const now = Date.now();
@@ -299,9 +342,9 @@ export class LaptopLink {
       this.#dispatch({ type: "resync_done", sessionId: frame.sessionId, at: now });
     }
     if (frame.type === "agent_event") {
-      const last = this.#lastEventSeq.get(frame.sessionId) ?? 0;
-      if (frame.seq > last) this.#lastEventSeq.set(frame.sessionId, frame.seq);
-      this.#scheduleAck();
+      // Acknowledged only once stored on the phone (journal.onPersisted): the laptop then never
+      // skips an event this phone could lose in a reload.
+      this.journal.record(frame.sessionId, { seq: frame.seq, at: frame.at ?? now, event: frame.event });
     }
   }
 
@@ -325,10 +368,13 @@ export class LaptopLink {
     if (this.#ackTimer) return;
     this.#ackTimer = setTimeout(() => {
       this.#ackTimer = undefined;
-      for (const [sessionId, upToSeq] of this.#lastEventSeq) {
+      for (const sessionId of this.#sessions) {
         const applied = this.#o.store.state.sessions[sessionId]?.sync.applied ?? 0;
+        const upToSeq = Math.min(applied, this.journal.persisted(sessionId));
+        if (upToSeq <= (this.#acked.get(sessionId) ?? 0)) continue;
         try {
-          this.sendFrame({ type: "ack", sessionId, upToSeq: Math.min(applied, upToSeq) }, "control");
+          this.sendFrame({ type: "ack", sessionId, upToSeq }, "control");
+          this.#acked.set(sessionId, upToSeq);
         } catch {
           // no channel: the next attach flushes anyway
         }
@@ -445,6 +491,7 @@ export class LaptopLink {
     clearTimeout(this.#ackTimer);
     clearTimeout(this.#saveTimer);
     this.client.close();
+    void this.journal.flush();
     this.#setState("closed");
   }
 }

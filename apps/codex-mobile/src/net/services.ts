@@ -138,6 +138,7 @@ export function createServices(): AppServices {
     laptops: async () =>
       (await loadLaptops()).map((l) => ({ id: l.id, name: l.name, relayUrl: l.relayUrl, pairedAt: l.pairedAt })),
     forget: async (id) => {
+      await links.get(id)?.journal.clear();
       links.get(id)?.close();
       links.delete(id);
       states.delete(id);

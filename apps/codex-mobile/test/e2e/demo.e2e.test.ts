@@ -144,4 +144,15 @@ describe("phone app against the real relay and the wrapper with the demo agent",
     expect(await page.getByTestId("resync-banner").count()).toBe(0);
     await shot(page, "08-read-only");
   });
+
+  it("keeps the whole timeline across a reload (journal on the phone + the laptop's replay)", async () => {
+    const before = await session().getAttribute("data-applied");
+    await page.reload();
+    await page.getByTestId("user-message").filter({ hasText: "say hello" }).waitFor({ timeout: 10_000 });
+    await expect.poll(() => session().getAttribute("data-applied"), { timeout: 10_000 }).toBe(before);
+    await expect
+      .poll(() => page.getByTestId("connection").getAttribute("data-state"), { timeout: 10_000 })
+      .toBe("online");
+    expect(await page.getByTestId("command").count()).toBe(2);
+  });
 });
