@@ -49,24 +49,26 @@ export function SessionScreen({ id, tab: chosen }: { id: string; tab: "timeline"
           Some updates were missed; fetching the full session from the laptop…
         </div>
       )}
-      <div class="tabs" role="tablist" aria-label="Session views">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === "timeline"}
-          onClick={() => navigate({ name: "session", id, tab: "timeline" }, true)}
-        >
-          Timeline
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === "terminal"}
-          onClick={() => navigate({ name: "session", id, tab: "terminal" }, true)}
-        >
-          Terminal
-        </button>
-      </div>
+      {(session.mode === "terminal" || session.terminal.version > 0) && (
+        <div class="tabs" role="tablist" aria-label="Session views">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === "timeline"}
+            onClick={() => navigate({ name: "session", id, tab: "timeline" }, true)}
+          >
+            Timeline
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === "terminal"}
+            onClick={() => navigate({ name: "session", id, tab: "terminal" }, true)}
+          >
+            Terminal
+          </button>
+        </div>
+      )}
       {tab === "timeline" ? (
         <Timeline id={id} />
       ) : (

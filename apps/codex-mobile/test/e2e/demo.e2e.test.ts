@@ -60,6 +60,15 @@ describe("phone app against the real relay and the wrapper with the demo agent",
     await page.getByTestId("control-banner").waitFor();
     await page.getByRole("button", { name: "Take control" }).tap();
     await expect.poll(() => page.getByTestId("control-banner").getAttribute("data-control")).toBe("granted");
+    // the slash-command palette
+    await page.locator("#prompt").fill("/");
+    const palette = page.getByTestId("palette");
+    await palette.waitFor();
+    expect(await palette.textContent()).toContain("/interrupt");
+    await shot(page, "03a-slash-palette");
+    await page.locator("#prompt").fill("/st");
+    await palette.getByRole("button", { name: /status/ }).tap();
+    expect(await page.locator("#prompt").inputValue()).toBe("/status ");
     await page.locator("#prompt").fill("say hello");
     await page.getByRole("button", { name: "Send prompt" }).tap();
     await page.getByTestId("user-message").filter({ hasText: "say hello" }).waitFor();

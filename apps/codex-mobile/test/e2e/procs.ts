@@ -118,8 +118,9 @@ export interface Wrapper {
 /** The real wrapper CLI (`codex-remote`) with an agent, connected to the relay, printing a pairing link. */
 export async function startWrapper(opts: {
   relayUrl: string;
-  agent: "demo" | "shell";
+  agent: "demo" | "shell" | "codex";
   configDir: string;
+  env?: Record<string, string>;
 }): Promise<Wrapper> {
   const workDir = tempDir("cm-work-");
   const child = spawn(
@@ -127,7 +128,7 @@ export async function startWrapper(opts: {
     [WRAPPER_BIN, "--agent", opts.agent, "--relay", opts.relayUrl, "--pair", "--cwd", workDir],
     {
       cwd: workDir,
-      env: { ...process.env, XDG_CONFIG_HOME: opts.configDir, NO_COLOR: "1", SHELL: "/bin/sh" },
+      env: { ...process.env, XDG_CONFIG_HOME: opts.configDir, NO_COLOR: "1", SHELL: "/bin/sh", ...opts.env },
       stdio: ["pipe", "pipe", "pipe"],
     },
   );

@@ -1,0 +1,75 @@
+import { resolve } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The wrapper's scripted OpenAI Responses server and CODEX_HOME, shared test fixtures of the project.
+import { makeCodexHome } from "../../../codex-cli-wrapper/test/fixtures/codex-home.ts";
+import { type ResponsesMock, startResponsesMock } from "../../../codex-cli-wrapper/test/fixtures/responses-mock.ts";
+import { launchPhone, shot } from "./browser.ts";
+import { type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
+
+const CODEX_BIN_DIR = resolve(import.meta.dirname, "../../../codex-cli-wrapper/node_modules/.bin");
+
+/** The real `codex` binary (app-server, driven by the wrapper) answering from a scripted model server. */
+describe("phone app with the real codex binary behind the wrapper", () => {
+  let mock: ResponsesMock;
+  let relay: Relay;
+  let wrapper: Wrapper;
+  let phone: Awaited<ReturnType<typeof launchPhone>>;
+  let page: Page;
+
+  beforeAll(async () => {
+    mock = await startResponsesMock();
+    const codex = makeCodexHome(mock.port);
+    relay = await startRelay({ dataDir: tempDir("cm-relay-") });
+    wrapper = await startWrapper({
+      relayUrl: relay.url,
+      agent: "codex",
+      configDir: tempDir("cm-laptop-"),
+      env: { ...codex.env, PATH: `${CODEX_BIN_DIR}:${process.env.PATH ?? ""}` },
+    });
+    phone = await launchPhone();
+    page = phone.page;
+  }, 90_000);
+
+  afterAll(async () => {
+    await phone?.close();
+    await wrapper?.proc.stop();
+    await relay?.proc.stop();
+    await mock?.close();
+  });
+
+  it("streams codex's answer, asks for approval on the phone and shows the command's output", async () => {
+    mock.enqueue(
+      [
+        { type: "text", text: "I will run one command for you.", chunks: 5 },
+        { type: "exec", cmd: "echo codex-on-the-phone", escalate: true, justification: "show it on the phone" },
+      ],
+      [{ type: "text", text: "The command printed codex-on-the-phone.", chunks: 4 }],
+    );
+    await page.goto(wrapper.link);
+    await page.getByTestId("sas").waitFor({ timeout: 15_000 });
+    await page.getByRole("button", { name: "They match" }).tap();
+    await page.getByRole("button", { name: "See sessions" }).tap();
+    await page.getByTestId("session-row").tap();
+    await page.getByRole("button", { name: "Take control" }).tap();
+    await page.locator('[data-testid="control-banner"][data-control="granted"]').waitFor();
+    await page.locator("#prompt").fill("run the demo command");
+    await page.getByRole("button", { name: "Send prompt" }).tap();
+    await expect
+      .poll(() => page.getByTestId("agent-text").first().textContent(), { timeout: 30_000 })
+      .toContain("I will run one command");
+    const approval = page.locator('[data-testid="approval"][data-kind="command"]');
+    await approval.waitFor({ timeout: 30_000 });
+    expect(await approval.textContent()).toContain("echo codex-on-the-phone");
+    await approval.getByRole("button", { name: "Approve", exact: true }).tap();
+    const cmd = page.getByTestId("command").filter({ hasText: "codex-on-the-phone" }).first();
+    await expect
+      .poll(() => cmd.getByTestId("command-output").textContent(), { timeout: 30_000 })
+      .toContain("codex-on-the-phone");
+    await expect.poll(() => cmd.getByTestId("exit-code").textContent(), { timeout: 15_000 }).toBe("exit 0");
+    await expect
+      .poll(() => page.getByTestId("agent-text").last().textContent(), { timeout: 30_000 })
+      .toContain("printed codex-on-the-phone");
+    await shot(page, "14-codex-real-binary");
+  });
+});
