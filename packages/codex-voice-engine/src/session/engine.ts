@@ -143,12 +143,12 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
       Effect.gen(function* () {
         const marks = { firstTokenAt: undefined as number | undefined, firstAudio: false };
         const chunker = new SentenceChunker();
+        setState("thinking");
         if (prompt === undefined) {
           // "read that again": speak the last reply without asking the agent.
           current.reply = lastReply;
           for (const piece of chunker.push(`${lastReply} `)) yield* speak(piece, current, marks);
         } else {
-          setState("thinking");
           cue("thinking");
           const agentTurn = yield* Effect.try({
             try: () => config.agent.send(prompt),
@@ -198,7 +198,7 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
       turn = undefined;
       const heard = heardText(current.sentences);
       emit({ type: "turn-end", reply: current.reply, heard, interrupted: current.interrupted });
-      if (state !== "listening") setState("idle");
+      if (state === "thinking" || state === "speaking") setState("idle");
     };
 
     /** Stops the running turn: silence first (synchronously), then cancel TTS and the agent. */
@@ -244,6 +244,10 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
       });
 
     // ---- transcripts and commands ------------------------------------------------------------------
+    /** Back to idle after a transcript that starts no turn (unless the user already speaks again). */
+    const settle = () => {
+      if (state === "transcribing") setState("idle");
+    };
     const dispatch = (action: VoiceAction): Effect.Effect<void> =>
       Effect.gen(function* () {
         emit({ type: "action", action });
@@ -259,18 +263,18 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
                 catch: (cause) => new AgentError({ message: describe(cause) }),
               }).pipe(Effect.catch((e) => Effect.sync(() => reportError(e))));
             }
-            setState("idle");
+            settle();
             return;
           }
           case "stop":
             cue("accepted");
             yield* stopTurn("command");
-            setState("idle");
+            settle();
             return;
           case "repeat":
             cue("accepted");
             if (lastReply.length === 0) {
-              setState("idle");
+              settle();
               return;
             }
             yield* startTurn(undefined);
@@ -290,10 +294,7 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
         emit({ type: "final", text });
         telemetry("stt", "final", { chars: text.length, utteranceMs: endedAt - current.startedAt });
         const action = matchCommand(text, commands);
-        if (!action) {
-          if (state === "transcribing") setState("idle");
-          return;
-        }
+        if (!action) return settle();
         yield* dispatch(action);
       }).pipe(
         Effect.catch((error: SttError) =>
