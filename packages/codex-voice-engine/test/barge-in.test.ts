@@ -21,17 +21,19 @@ describe("barge-in, backpressure and cancellation (real espeak-ng and pocketsphi
     await Effect.runPromise(stt.close);
   });
 
-  const open = (agent = scriptedAgent({ reply: () => LONG_REPLY, tokensPerSecond: 0 })) =>
-    startVoiceSession({
+  const open = (agent = scriptedAgent({ reply: () => LONG_REPLY, tokensPerSecond: 0 })) => {
+    const tts = espeakTts();
+    return startVoiceSession({
       stt: { ...stt, close: Effect.void },
-      tts: espeakTts(),
+      tts,
       agent,
       cues: false,
       endSilenceMs: 400,
-    }).then((session) => ({ session, agent }));
+    }).then((session) => ({ session, agent, tts }));
+  };
 
   it("speech while the agent speaks stops playback at once, cancels TTS, interrupts the agent, records what was heard", async () => {
-    const { session, agent } = await open();
+    const { session, agent, tts } = await open();
     const events = recordEvents(session);
     const speaking = nextEvent(
       session,
@@ -45,6 +47,8 @@ describe("barge-in, backpressure and cancellation (real espeak-ng and pocketsphi
       if (session.nextPlaybackChunk()) played++;
       else await sleep(5);
     }
+    // a synthesis is in flight, held back by the full playback buffer
+    expect(tts.running()).toBeGreaterThan(0);
     const bargeIn = nextEvent(session, isType("barge-in"));
     const final = nextEvent(session, isType("final"));
     await feed(session, [...stop, ...silenceFrames(600)]);
@@ -58,6 +62,7 @@ describe("barge-in, backpressure and cancellation (real espeak-ng and pocketsphi
     expect((await final).text).toBe("stop");
     await sleep(50);
     expect(agent.interrupts).toBe(1);
+    expect(tts.running()).toBe(0); // the espeak-ng process was killed
     expect(agent.tokensSent).toBeLessThan(tokenize(LONG_REPLY).length);
     const turnEnd = events.filter(isType("turn-end"));
     expect(turnEnd[0]?.interrupted).toBe(true);

@@ -18,8 +18,13 @@ type Child = ChildProcessByStdio<Writable, Readable, Readable>;
 
 const NAME = "espeak-ng";
 
+export interface EspeakAdapter extends TtsAdapter {
+  /** Syntheses in flight: espeak-ng processes whose audio is not yet fully consumed (diagnostics, cancellation tests). */
+  running(): number;
+}
+
 /** Streams 16-bit PCM from `espeak-ng --stdout`; interrupting the stream kills the process. */
-export function espeakTts(options: EspeakOptions = {}): TtsAdapter {
+export function espeakTts(options: EspeakOptions = {}): EspeakAdapter {
   const binary = options.binary ?? "espeak-ng";
   const args = ["--stdout"];
   if (options.voice) args.push("-v", options.voice);
@@ -98,6 +103,7 @@ export function espeakTts(options: EspeakOptions = {}): TtsAdapter {
   return {
     name: NAME,
     synthesize,
+    running: () => live.size,
     close: Effect.sync(() => {
       for (const c of live) c.kill("SIGKILL");
       live.clear();
