@@ -60,7 +60,17 @@ export function createServices(): AppServices {
     }
     publish();
   };
-  void startAll().catch(() => publish());
+  void startAll()
+    .then(() => registerNativePush())
+    .catch(() => publish());
+
+  /** In the iOS shell: APNs registration (the Capacitor bridge is loaded only there). */
+  const registerNativePush = async () => {
+    const cap = (globalThis as { Capacitor?: { isNativePlatform?: () => boolean } }).Capacitor;
+    if (!cap?.isNativePlatform?.()) return;
+    const { registerApns } = await import("../push/apns.ts");
+    await registerApns(register).catch(() => {});
+  };
 
   const linkFor = (sessionId: string): LaptopLink | undefined => {
     for (const l of links.values()) if (l.has(sessionId)) return l;

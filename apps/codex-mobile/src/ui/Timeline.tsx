@@ -10,11 +10,23 @@ export function Timeline({ id }: { id: string }) {
   const items = useAppState((s) => s.sessions[id]?.items ?? []);
   const applied = useAppState((s) => s.sessions[id]?.sync.applied ?? 0);
   const ref = useRef<HTMLElement>(null);
+  const content = useRef<HTMLElement>(null);
   const stick = useRef(true);
   useEffect(() => {
     const el = ref.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
   }, [items]);
+  useEffect(() => {
+    // Lazy diffs and streamed text grow the timeline after render: stay at the bottom while following.
+    const el = ref.current;
+    const inner = content.current;
+    if (!el || !inner) return;
+    const ro = new ResizeObserver(() => {
+      if (stick.current) el.scrollTop = el.scrollHeight;
+    });
+    ro.observe(inner);
+    return () => ro.disconnect();
+  }, []);
   return (
     <main
       ref={ref}
@@ -23,7 +35,14 @@ export function Timeline({ id }: { id: string }) {
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
       }}
     >
-      <section class="timeline" aria-label="Timeline" aria-live="polite" data-testid="timeline" data-applied={applied}>
+      <section
+        ref={content}
+        class="timeline"
+        aria-label="Timeline"
+        aria-live="polite"
+        data-testid="timeline"
+        data-applied={applied}
+      >
         {items.length === 0 && <p class="muted">Nothing yet. Send a prompt below.</p>}
         {items.map((item) => (
           <Item key={item.id} item={item} sessionId={id} />

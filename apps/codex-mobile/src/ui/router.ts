@@ -11,7 +11,9 @@ export function parseRoute(hash: string, href: string): Route {
   if (!hash || hash === "#" || hash === "#/") return { name: "sessions" };
   if (!hash.startsWith("#/")) return { name: "pair", link: href };
   const parts = hash.slice(2).split("/").map(decodeURIComponent);
-  if ((parts[0] === "s" || parts[0] === "open") && parts[1]) {
+  // A notification tap opens `#/open/<room>`: the list, where that laptop's sessions show their state.
+  if (parts[0] === "open") return { name: "sessions" };
+  if (parts[0] === "s" && parts[1]) {
     const tab = parts[2] === "terminal" ? "terminal" : parts[2] === "timeline" ? "timeline" : undefined;
     return { name: "session", id: parts[1], tab };
   }

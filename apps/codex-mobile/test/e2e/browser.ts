@@ -18,12 +18,16 @@ export async function launchPhone(): Promise<{ context: BrowserContext; page: Pa
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      // a fake microphone (a beep) with no permission prompt, for the talk tests
+      "--use-fake-device-for-media-stream",
+      "--use-fake-ui-for-media-stream",
     ],
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
     colorScheme: "dark",
+    permissions: ["microphone"],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page, close: () => context.close() };

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchPhone, shot } from "./browser.ts";
@@ -163,5 +164,46 @@ describe("phone app against the real relay and the wrapper with the demo agent",
       .poll(() => page.getByTestId("connection").getAttribute("data-state"), { timeout: 10_000 })
       .toBe("online");
     expect(await page.getByTestId("command").count()).toBe(2);
+  });
+
+  it("interrupts a turn from the phone", async () => {
+    await page.getByRole("button", { name: "Take control" }).tap();
+    await expect.poll(() => page.getByTestId("control-banner").getAttribute("data-control")).toBe("granted");
+    await page.locator("#prompt").fill("this one gets interrupted");
+    await page.getByRole("button", { name: "Send prompt" }).tap();
+    await page.locator('[data-testid="approval"][data-kind="command"]').nth(2).waitFor({ timeout: 15_000 });
+    await page.getByRole("button", { name: "Stop" }).tap();
+    await page.locator('[data-testid="turn"][data-status="interrupted"]').waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.getByTestId("session-state").textContent(), { timeout: 10_000 }).toBe("idle");
+  });
+
+  it("hold-to-talk sends 20 ms Opus frames from the mic, sealed, through the relay", async () => {
+    const inputFrames = () => {
+      const db = new DatabaseSync(join(relayData, "relay.sqlite"), { readOnly: true });
+      const r = db
+        .prepare("SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(payload)), 0) AS bytes FROM frames WHERE cls = 1")
+        .get() as {
+        n: number;
+        bytes: number;
+      };
+      db.close();
+      return r;
+    };
+    const before = inputFrames();
+    const talk = page.getByTestId("talk");
+    const box = (await talk.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await expect.poll(() => talk.getAttribute("data-state"), { timeout: 5000 }).toBe("sending");
+    await shot(page, "15-talk-holding");
+    await new Promise((r) => setTimeout(r, 1200));
+    await page.mouse.up();
+    await expect.poll(() => talk.getAttribute("data-state")).toBe("listening");
+    await new Promise((r) => setTimeout(r, 500));
+    const after = inputFrames();
+    const frames = after.n - before.n;
+    // ~1.2 s of speech = ~60 frames of 20 ms (plus start_stream); Opus keeps each far below raw PCM's 640 bytes
+    expect(frames).toBeGreaterThan(40);
+    expect((after.bytes - before.bytes) / frames).toBeLessThan(400);
   });
 });
