@@ -72,19 +72,26 @@ export function readSealedHeader(bytes: Uint8Array): RawSealedHeader {
       `${bytes.length} < ${SEALED_HEADER_BYTES + SEALED_TAG_BYTES} bytes`,
     );
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, SEALED_HEADER_BYTES);
-  if (view.getUint16(0) !== SEALED_MAGIC) throw new ProtocolError("PROTO_ERR_SEALED_HEADER", "magic");
-  if (view.getUint8(2) !== SEALED_VERSION)
-    throw new ProtocolError("PROTO_ERR_SEALED_HEADER", `version ${view.getUint8(2)}`);
-  const contentType = view.getUint8(3);
+  // Plain byte reads (no DataView): this runs for every received frame.
+  const b = bytes;
+  if (b[0] !== SEALED_MAGIC >> 8 || b[1] !== (SEALED_MAGIC & 0xff))
+    throw new ProtocolError("PROTO_ERR_SEALED_HEADER", "magic");
+  if (b[2] !== SEALED_VERSION) throw new ProtocolError("PROTO_ERR_SEALED_HEADER", `version ${b[2]}`);
+  const contentType = b[3];
   if (contentType !== 1 && contentType !== 2)
     throw new ProtocolError("PROTO_ERR_SEALED_HEADER", `content type ${contentType}`);
-  const direction = view.getUint8(4);
+  const direction = b[4];
   if (direction !== 1 && direction !== 2) throw new ProtocolError("PROTO_ERR_SEALED_HEADER", `direction ${direction}`);
-  if (view.getUint8(5) !== 0) throw new ProtocolError("PROTO_ERR_SEALED_HEADER", "reserved flags");
-  const hi = view.getUint32(10);
+  if (b[5] !== 0) throw new ProtocolError("PROTO_ERR_SEALED_HEADER", "reserved flags");
+  const u32 = (at: number): number =>
+    (((b[at] as number) << 24) |
+      ((b[at + 1] as number) << 16) |
+      ((b[at + 2] as number) << 8) |
+      (b[at + 3] as number)) >>>
+    0;
+  const hi = u32(10);
   if (hi > 0x1f_ffff) throw new ProtocolError("PROTO_ERR_SEALED_HEADER", "sequence above 2^53-1");
-  return { contentType, direction, epoch: view.getUint32(6), sequence: hi * TWO_32 + view.getUint32(14) };
+  return { contentType, direction, epoch: u32(6), sequence: hi * TWO_32 + u32(14) };
 }
 
 /** What the relay may know about a sealed frame, without any key. Throws only ProtocolError. */

@@ -21,8 +21,12 @@ export const aead: ChaChaPolyBackend = {
     cipher.setAAD(ad, { plaintextLength: plaintext.length });
     const body = cipher.update(plaintext);
     cipher.final();
-    // Buffer.concat allocates without zero-filling: one copy of the ciphertext, nothing else.
-    const out = Buffer.concat([ad, body, cipher.getAuthTag()], ad.length + body.length + TAG);
+    // One uninitialized allocation (no zero fill) and one copy of the ciphertext: the floor, since
+    // node:crypto cannot write into a caller's buffer.
+    const out = Buffer.allocUnsafe(ad.length + body.length + TAG);
+    out.set(ad, 0);
+    out.set(body, ad.length);
+    out.set(cipher.getAuthTag(), ad.length + body.length);
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
   open(key, nonce12, ad, sealed) {
