@@ -35,10 +35,11 @@ With --approve ask and no terminal, approval requests are declined (nobody can a
 Opens a one-time pairing room on the relay, prints a QR code and a link, and waits for the phone.
 The link's secret sits in the URL fragment: it never reaches a server. The offer expires (default 300 s).`,
   devices: `Usage: codex-remote devices [list] [--json]
-       codex-remote devices revoke ID [--relay URL]
+       codex-remote devices revoke [--relay URL] [--] ID
 
 Lists the devices paired with this laptop, or revokes one (by id or a unique prefix). A revoked device
-can no longer join: the relay is told when it is reachable, and the session host refuses it anyway.`,
+can no longer join: the relay is told when it is reachable, and the session host refuses it anyway.
+Ids may start with "-": put -- before such an id.`,
   relay: `Usage: codex-remote relay [--host H] [--port P] [--static DIR] [--data DIR] [--store sqlite|memory]
 
 Runs an embedded relay on this machine. It also serves the phone app's built files (apps/codex-mobile

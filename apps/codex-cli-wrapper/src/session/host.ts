@@ -136,6 +136,9 @@ export class SessionHost implements SessionControls {
     const entry = this.log.append(event);
     this.#opts.view.event(event);
     const transport = this.#opts.transport;
+    if (event.kind === "approval_requested") transport?.notify?.("approval_needed");
+    else if (event.kind === "turn_completed") transport?.notify?.("turn_completed");
+    else if (event.kind === "error" && event.fatal) transport?.notify?.("error");
     if (!transport?.online) return;
     for (const id of transport.attachedDevices()) {
       const cursor = this.#cursors.get(id);

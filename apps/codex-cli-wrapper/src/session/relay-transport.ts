@@ -69,6 +69,8 @@ export class RelayTransport implements HostTransport {
   >();
   #claimedNames = new Map<string, string>();
   #closed = false;
+  /** Frames dropped because they did not open or decode, by error code (for status and tests). */
+  readonly rejected: Record<string, number> = {};
 
   constructor(opts: RelayTransportOptions) {
     this.#opts = opts;
@@ -178,6 +180,10 @@ export class RelayTransport implements HostTransport {
     else await this.client.grantControl(this.room, deviceId);
   }
 
+  notify(category: "approval_needed" | "turn_completed" | "error"): void {
+    if (this.#online) this.client.notify(this.room, category).catch(() => {});
+  }
+
   async revokeDevice(deviceId: string): Promise<void> {
     this.#peers.delete(deviceId);
     if (this.#online) await this.client.revokeDevice(deviceId);
@@ -208,18 +214,21 @@ export class RelayTransport implements HostTransport {
       if (env.payload[0] === 0x7b /* "{" */) this.#onHandshake(env.sender, decodeHandshakeMessage(env.payload));
       else this.#onSealed(env.sender, env.payload);
     } catch (e) {
-      // A malformed, replayed or foreign frame (another phone's channel) is dropped; the link lives on.
-      if (!isProtocolError(e)) throw e;
+      // A malformed, replayed or foreign frame (another phone's channel, an old session) is dropped
+      // with the protocol's typed error; nothing a peer sends may take the session down.
+      this.rejected[isProtocolError(e) ? e.code : "HOST_REJECTED"] =
+        (this.rejected[isProtocolError(e) ? e.code : "HOST_REJECTED"] ?? 0) + 1;
     }
   }
 
   #onHandshake(sender: string, msg: HandshakeMessage): void {
     const keys = this.#opts.keys;
     if (msg.type === "pairing_response") {
+      // The claimed identity must be the relay-authenticated sender's.
+      if (msg.identity.signingPublicKey !== sender) return;
       for (const [key, p] of this.#pairings) {
         if (p.pending.used) continue;
         const result = p.pending.accept(msg, this.#opts.identity);
-        if (result.peer.signingPublicKey !== sender) throw new Error("pairing response from another device");
         this.#pairings.delete(key);
         const name = this.#claimedNames.get(sender) ?? "phone";
         keys.addPaired({ id: sender, name, publicIdentity: JSON.stringify(result.peer) });

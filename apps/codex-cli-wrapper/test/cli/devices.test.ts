@@ -76,3 +76,14 @@ describe("codex-remote devices", () => {
     expect(r.stderr).toContain("nope is not a paired device [DEVICE_NOT_FOUND]");
   });
 });
+
+describe("device ids that start with a dash", () => {
+  it("are revoked after --", async () => {
+    const dir = tempConfigDir();
+    const store = KeyStore.open(dir, ident);
+    store.addPaired({ id: `-${"d".repeat(42)}`, name: "dashed", publicIdentity: "pub" });
+    const r = await runCli(["devices", "revoke", "--", "-ddd"], { configDir: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("revoked dashed");
+  });
+});

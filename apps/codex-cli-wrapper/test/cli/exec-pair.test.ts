@@ -88,7 +88,7 @@ describe("codex-remote pair / devices revoke against a real relay process", () =
       expect((JSON.parse(list.stdout) as { id: string; name: string }[]).map((d) => [d.id, d.name])).toEqual([
         [phone.deviceId, "cli-phone"],
       ]);
-      const revoke = await runCli(["devices", "revoke", phone.deviceId.slice(0, 10), "--relay", relay.url], {
+      const revoke = await runCli(["devices", "revoke", "--relay", relay.url, "--", phone.deviceId.slice(0, 10)], {
         configDir,
       });
       expect(revoke.code).toBe(0);

@@ -151,6 +151,11 @@ export class ScriptedPhone {
     this.client!.send(this.room, cls, payload);
   }
 
+  /** Any bytes, as a hostile or broken phone would send them. */
+  sendRaw(cls: RoutingClass, payload: Uint8Array): void {
+    this.#send(cls, payload);
+  }
+
   sendFrame(frame: ControlFrameInput, cls: RoutingClass = "input"): void {
     this.#send(cls, this.channel!.sealControl(frame));
   }

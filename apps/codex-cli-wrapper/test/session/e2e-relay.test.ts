@@ -222,6 +222,8 @@ describe("relay unreachable: the laptop keeps working and the phone catches up i
       await phone.pair(ticket.link);
       await ticket.done;
       await phone.waitFor(() => phone.frames.some((f) => f.type === "session_open"), 5000, "session_open");
+      // Everything logged so far (session_started…) has reached the phone before the relay dies.
+      await phone.waitFor(() => (phone.events.at(-1)?.seq ?? 0) === laptop.host.log.head, 5000, "initial flush");
       const seenBefore = phone.events.length;
 
       // The relay dies (kill -9). The laptop does not notice any difference in its own work.
@@ -290,6 +292,41 @@ describe("a paired phone that was away comes back with a new session (no QR)", (
       const seqs = phone.events.map((e) => e.seq);
       expect(seqs).toEqual(Array.from({ length: head }, (_, i) => i + 1));
       expect(phone.events.filter((e) => e.seq > acked).map((e) => e.event.kind)).toContain("turn_completed");
+    } finally {
+      phone.close();
+      await laptop.close();
+      await relay.stop();
+    }
+  });
+});
+
+describe("hostile or broken frames from a paired phone", () => {
+  it("drops garbage, tampered and replayed frames with typed errors and keeps serving the phone", async () => {
+    const relay = await startRelayProcess({ configDir: tempConfigDir() });
+    const laptop = await startLaptop(relay.url, tempConfigDir());
+    const phone = new ScriptedPhone("fuzzy");
+    try {
+      const ticket = await laptop.transport.pair();
+      await phone.pair(ticket.link);
+      await phone.waitFor(() => phone.frames.some((f) => f.type === "session_open"), 5000, "session_open");
+      phone.sendRaw("control", crypto.getRandomValues(new Uint8Array(200)));
+      phone.sendRaw("control", new TextEncoder().encode('{"type":"session_init","v":1}'));
+      const sealed = phone.channel!.sealControl({ type: "ack", sessionId: phone.sessionId(), upToSeq: 1 });
+      phone.sendRaw("control", sealed);
+      phone.sendRaw("control", sealed); // replay
+      const tampered = phone.channel!.sealControl({ type: "ack", sessionId: phone.sessionId(), upToSeq: 2 });
+      tampered[tampered.length - 1]! ^= 1;
+      phone.sendRaw("control", tampered);
+      await until(() => Object.keys(laptop.transport.rejected).length >= 3, "rejections counted");
+      expect(laptop.transport.rejected).toMatchObject({
+        PROTO_ERR_REPLAY: 1,
+        PROTO_ERR_AUTH_FAILED: 1,
+      });
+      // Still serving: a prompt from the laptop reaches the phone.
+      await laptop.host.localInput("still alive?");
+      const um = await phone.waitForEvent("user_message");
+      expect(um.text).toBe("still alive?");
+      await laptop.backend.interrupt();
     } finally {
       phone.close();
       await laptop.close();

@@ -39,7 +39,8 @@ export async function devicesCommand(
     return 0;
   }
   const settings = loadSettings({ relayUrl: cmd.values.relay });
-  const [action = "list", id] = cmd.positionals;
+  // Device ids are base64url and may start with "-": `devices revoke -- -abc…` passes one safely.
+  const [action = "list", id] = [...cmd.positionals, ...cmd.rest];
   const store = KeyStore.openExisting(settings.configDir);
   if (action === "list") {
     const devices = store?.paired() ?? [];
