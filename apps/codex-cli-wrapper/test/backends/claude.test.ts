@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ClaudeStreamBackend } from "../../src/backends/claude/backend.ts";
+import { ClaudeStreamBackend, claudeTranscript } from "../../src/backends/claude/backend.ts";
 import { isBackendError } from "../../src/backends/errors.ts";
 import { pinnedAgent } from "../../src/backends/resolve-binary.ts";
 import { type AnthropicMock, messageTexts, startAnthropicMock } from "../fixtures/anthropic-mock.ts";
@@ -183,6 +183,7 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     await end1;
     const sessionId = first.threadId!;
     await first.close();
+    expect(existsSync(claudeTranscript(cwd, sessionId, env))).toBe(true);
 
     mock.enqueue([{ type: "text", text: "it was pelican" }]);
     const second = make();

@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import type { AgentEvent, ApprovalDecision, ApprovalKind } from "@codex-remote/protocol";
 import { ApprovalTable } from "../approvals.ts";
 import { BackendError } from "../errors.ts";
@@ -95,6 +98,8 @@ export class ClaudeStreamBackend implements CodexBackend {
 
   async #spawn(resumeId: string | undefined): Promise<void> {
     const opts = this.#opts!;
+    // a session another claude (the TUI) just left may still be on its way to disk
+    if (resumeId) await waitForTranscript(claudeTranscript(opts.cwd, resumeId, this.#procOpts.env), 5000);
     const agent = resolveAgent("claude", this.#procOpts.binary);
     const args: string[] = [...CLAUDE_STREAM_ARGS];
     if (opts.model) args.push("--model", opts.model);
@@ -476,4 +481,19 @@ export class ClaudeStreamBackend implements CodexBackend {
       });
     });
   }
+}
+
+/** Where Claude Code keeps a session's transcript: <config dir>/projects/<cwd, non-alphanumerics as "-">/<id>.jsonl. */
+export function claudeTranscript(
+  cwd: string,
+  sessionId: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): string {
+  const configDir = env.CLAUDE_CONFIG_DIR ?? process.env.CLAUDE_CONFIG_DIR ?? join(homedir(), ".claude");
+  return join(configDir, "projects", cwd.replace(/[^a-zA-Z0-9]/g, "-"), `${sessionId}.jsonl`);
+}
+
+async function waitForTranscript(path: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(path) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }

@@ -141,7 +141,7 @@ export class PtyBackend implements TerminalBackend {
       term.write("\u0003");
       await Promise.race([term.exited, delay(150)]);
       term.write("\u0003");
-      await Promise.race([term.exited, delay(3000)]);
+      await Promise.race([term.exited, delay(5000)]);
     }
     await term.kill();
   }
