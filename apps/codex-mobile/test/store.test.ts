@@ -70,7 +70,20 @@ describe("store: frames in, view model out", () => {
     state = reduce(state, inOrder[10]!);
     const s = state.sessions[S]!;
     expect(s.sync.applied).toBe(11);
-    expect(s.items).toEqual(run(inOrder).sessions[S]!.items);
+    expect(s.items.filter((i) => i.kind !== "notice")).toEqual(run(inOrder).sessions[S]!.items);
+    expect(s.items.filter((i) => i.kind === "notice")).toHaveLength(1); // the gap is told, not hidden
+  });
+
+  it("says so in the timeline when the relay reports a gap, and lets the user skip a hole that never fills", () => {
+    let state = run(inOrder.slice(0, 3));
+    state = reduce(state, { type: "gap", sessionId: S, from: 7, to: 9, at: 4 });
+    expect(state.sessions[S]!.items.at(-1)).toMatchObject({ kind: "notice", code: "RELAY_GAP" });
+    state = run(inOrder.slice(6, 8), state); // 7 and 8 wait behind the missing 4..6
+    expect(state.sessions[S]!.sync.applied).toBe(3);
+    state = reduce(state, { type: "skip_missing", sessionId: S, at: 5 });
+    const s = state.sessions[S]!;
+    expect(s.sync).toMatchObject({ applied: 8, resync: "none" });
+    expect(s.items.some((i) => i.kind === "notice" && i.code === "SKIPPED" && i.message.includes("4–6"))).toBe(true);
   });
 
   it("a snapshot replaces the timeline after a gap", () => {

@@ -71,8 +71,32 @@ function reduceSession(s: SessionView, input: Exclude<StoreInput, { type: "conne
     case "gap":
       return {
         ...s,
+        items: [
+          ...s.items,
+          {
+            kind: "notice",
+            id: `notice-${s.items.length}`,
+            code: "RELAY_GAP",
+            message: `The relay no longer had some updates for this phone (relay frames ${input.from}–${input.to}); the laptop is asked to send them again.`,
+          },
+        ],
         sync: { ...s.sync, resync: s.sync.resync === "requested" ? "requested" : "needed", gaps: s.sync.gaps + 1 },
       };
+    case "skip_missing": {
+      // The user accepts the hole: jump to the first waiting event, visibly.
+      const first = Math.min(...s.sync.pending.keys());
+      if (!Number.isFinite(first)) return { ...s, sync: { ...s.sync, resync: "none" } };
+      const marker = {
+        kind: "notice" as const,
+        id: `notice-${s.items.length}`,
+        code: "SKIPPED",
+        message: `Events ${s.sync.applied + 1}–${first - 1} never arrived; continuing without them.`,
+      };
+      return drain(
+        { ...s, items: [...s.items, marker], sync: { ...s.sync, applied: first - 1, resync: "none" } },
+        input.at,
+      );
+    }
     case "resync_requested":
       return { ...s, sync: { ...s.sync, resync: "requested", resyncFrom: s.sync.applied } };
     case "resync_done":
@@ -139,7 +163,7 @@ function receiveEvent(s: SessionView, seq: number, event: AgentEvent, at: number
     }
     return { ...s, sync: { ...s.sync, pending: waiting } };
   }
-  const next = applyEvent(s, event, at);
+  const next = applyEvent(s, event, at, seq);
   return drain({ ...next, sync: { ...next.sync, applied: seq } }, at);
 }
 
@@ -153,7 +177,7 @@ function drain(s: SessionView, at: number): SessionView {
     waiting ??= new Map(pending);
     const e = waiting.get(cursor + 1)!;
     waiting.delete(cursor + 1);
-    next = applyEvent(next, e, at);
+    next = applyEvent(next, e, at, cursor + 1);
     cursor++;
   }
   const left = waiting ?? pending;
@@ -162,8 +186,8 @@ function drain(s: SessionView, at: number): SessionView {
   return { ...next, sync: { ...next.sync, applied: cursor, pending: left, resync } };
 }
 
-function applyEvent(s: SessionView, event: AgentEvent, at: number): SessionView {
-  const items = applyToTimeline(s.items, event);
+function applyEvent(s: SessionView, event: AgentEvent, at: number, seq: number): SessionView {
+  const items = applyToTimeline(s.items, event, seq);
   let { turnActive, agent } = s;
   const extra: Partial<SessionView> = {};
   switch (event.kind) {
@@ -196,13 +220,15 @@ function applySnapshot(s: SessionView, seq: number, events: AgentEvent[], at: nu
     turnActive: false,
     sync: { applied: 0, pending: new Map(), resync: "none", gaps: s.sync.gaps, resyncFrom: 0, rebase: false },
   };
-  for (const e of events) next = applyEvent(next, e, at);
+  events.forEach((e, i) => {
+    next = applyEvent(next, e, at, seq - events.length + i + 1);
+  });
   // Frames that arrived after the snapshot's point survive; older ones are already inside it.
   const later = new Map([...s.sync.pending].filter(([k]) => k > seq));
   next = { ...next, sync: { ...next.sync, applied: seq, pending: later } };
   let cursor = seq;
   while (later.has(cursor + 1)) {
-    next = applyEvent(next, later.get(cursor + 1)!, at);
+    next = applyEvent(next, later.get(cursor + 1)!, at, cursor + 1);
     later.delete(cursor + 1);
     cursor++;
   }

@@ -2,25 +2,29 @@ import type { AgentEvent } from "@codex-remote/protocol";
 import type { TimelineItem } from "./types.ts";
 
 /** Applies one agent event to a timeline, returning a new array (the old one is never mutated). */
-export function applyToTimeline(items: readonly TimelineItem[], event: AgentEvent): readonly TimelineItem[] {
+export function applyToTimeline(
+  items: readonly TimelineItem[],
+  event: AgentEvent,
+  seq: number,
+): readonly TimelineItem[] {
   switch (event.kind) {
     case "session_started":
     case "usage":
       return items;
     case "turn_started":
-      return [...items, { kind: "turn", id: turnId(items, event.turnId), status: "started" }];
+      return [...items, { kind: "turn", id: turnId(seq, event.turnId), status: "started" }];
     case "turn_completed":
-      return [...items, { kind: "turn", id: turnId(items, event.turnId), status: "completed" }];
+      return [...items, { kind: "turn", id: turnId(seq, event.turnId), status: "completed" }];
     case "turn_interrupted":
-      return [...items, { kind: "turn", id: turnId(items, event.turnId), status: "interrupted" }];
+      return [...items, { kind: "turn", id: turnId(seq, event.turnId), status: "interrupted" }];
     case "turn_failed":
-      return [...items, { kind: "turn", id: turnId(items, event.turnId), status: "failed", message: event.message }];
+      return [...items, { kind: "turn", id: turnId(seq, event.turnId), status: "failed", message: event.message }];
     case "user_message":
       return [
         ...items,
         {
           kind: "user",
-          id: `user-${items.length}`,
+          id: `user-${seq}`,
           text: event.text,
           ...(event.source ? { source: event.source } : {}),
         },
@@ -144,13 +148,14 @@ export function applyToTimeline(items: readonly TimelineItem[], event: AgentEven
     case "error":
       return [
         ...items,
-        { kind: "error", id: `error-${items.length}`, code: event.code, message: event.message, fatal: event.fatal },
+        { kind: "error", id: `error-${seq}`, code: event.code, message: event.message, fatal: event.fatal },
       ];
   }
 }
 
-function turnId(items: readonly TimelineItem[], id: string | undefined): string {
-  return `turn-${id ?? "?"}-${items.length}`;
+/** Ids come from the event's sequence, so the same events always give the same timeline. */
+function turnId(seq: number, id: string | undefined): string {
+  return `turn-${id ?? "?"}-${seq}`;
 }
 
 type ItemOf<K extends TimelineItem["kind"]> = Extract<TimelineItem, { kind: K }>;

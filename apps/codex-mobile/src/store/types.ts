@@ -20,6 +20,8 @@ export type StoreInput =
   | { type: "gap"; sessionId: string; from: number; to: number; at: number }
   /** The connection layer asked the laptop for a resync of this session. */
   | { type: "resync_requested"; sessionId: string; at: number }
+  /** The user chose to continue past events that never arrived (shown as a marker). */
+  | { type: "skip_missing"; sessionId: string; at: number }
   /** The laptop answered the resync request (it replays what it has right after this). */
   | { type: "resync_done"; sessionId: string; at: number }
   /** A full replay of the session's events up to `seq`, replacing whatever the store had. */

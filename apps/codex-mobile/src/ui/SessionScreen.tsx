@@ -44,11 +44,7 @@ export function SessionScreen({ id, tab: chosen }: { id: string; tab: "timeline"
         </span>
       </header>
       <ControlBanner id={id} />
-      {session.sync.resync !== "none" && (
-        <div class="banner resync" role="status" data-testid="resync-banner">
-          Some updates were missed; fetching the full session from the laptop…
-        </div>
-      )}
+      {session.sync.resync !== "none" && <ResyncBanner id={id} waiting={session.sync.pending.size} />}
       {(session.mode === "terminal" || session.terminal.version > 0) && (
         <div class="tabs" role="tablist" aria-label="Session views">
           <button
@@ -78,6 +74,20 @@ export function SessionScreen({ id, tab: chosen }: { id: string; tab: "timeline"
       )}
       <Composer id={id} />
     </>
+  );
+}
+
+function ResyncBanner({ id, waiting }: { id: string; waiting: number }) {
+  const { store } = useServices();
+  return (
+    <div class="banner resync row" role="status" data-testid="resync-banner">
+      <span class="grow">Some updates were missed; asking the laptop to send them again…</span>
+      {waiting > 0 && (
+        <button type="button" onClick={() => store.dispatch({ type: "skip_missing", sessionId: id, at: Date.now() })}>
+          Continue without them
+        </button>
+      )}
+    </div>
   );
 }
 
