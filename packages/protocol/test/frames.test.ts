@@ -94,6 +94,15 @@ describe("control frame errors", () => {
     );
   });
 
+  it("rejects deeply nested and near-limit inputs with typed errors, without stack overflow", () => {
+    const depth = 400_000;
+    const nested = `{"type":"ack","ref":${"[".repeat(depth)}${"]".repeat(depth)}}`;
+    expect(codeOf(() => decodeControlFrame(nested))).toBe("PROTO_ERR_SCHEMA");
+    const deepEvent = `{"type":"agent_event","sessionId":"s","seq":1,"event":${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}}`;
+    expect(codeOf(() => decodeControlFrame(deepEvent))).toBe("PROTO_ERR_SCHEMA");
+    expect(codeOf(() => decodeControlFrame("[".repeat(1 << 20)))).toBe("PROTO_ERR_JSON");
+  });
+
   it("every code in the table has a message", () => {
     for (const [code, message] of Object.entries(PROTOCOL_ERRORS)) {
       expect(code).toMatch(/^PROTO_ERR_[A-Z0-9_]+$/);
