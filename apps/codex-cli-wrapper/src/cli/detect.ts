@@ -43,7 +43,9 @@ export function pickAgent(
     return { agent: "shell", binary: settings.shell, reason: `shell: ${settings.shell} in a terminal` };
   if (choice === "codex" || choice === "claude") {
     const bin = choice === "codex" ? settings.codexBin : settings.claudeBin;
-    return { agent: choice, binary: which(bin, env) ?? bin, reason: `${choice} (--agent)` };
+    // Not on PATH: the backend falls back to the pinned npm package of the agent.
+    const found = which(bin, env);
+    return { agent: choice, binary: found, reason: `${choice}${found ? ` at ${found}` : " (pinned package)"}` };
   }
   const codex = which(settings.codexBin, env);
   if (codex) return { agent: "codex", binary: codex, reason: `codex found at ${codex}` };

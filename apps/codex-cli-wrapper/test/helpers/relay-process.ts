@@ -15,6 +15,7 @@ export interface RelayProcess {
  * server as the deployed codex-sync-server) on 127.0.0.1.
  */
 export function startRelayProcess(opts: {
+  staticDir?: string;
   configDir: string;
   port?: number;
   store?: "memory" | "sqlite";
@@ -22,6 +23,7 @@ export function startRelayProcess(opts: {
 }): Promise<RelayProcess> {
   const args = ["relay", "--host", "127.0.0.1", "--port", String(opts.port ?? 0), "--store", opts.store ?? "memory"];
   if (opts.dataDir) args.push("--data", opts.dataDir);
+  if (opts.staticDir) args.push("--static", opts.staticDir);
   // Started with node directly (not through the launcher) so that kill() reaches the server itself.
   const child = spawn(
     process.execPath,

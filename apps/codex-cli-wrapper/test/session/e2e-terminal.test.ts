@@ -88,3 +88,53 @@ describe("shell agent in a PTY mirrored to a phone through a real relay process"
     }
   });
 });
+
+describe("output flood in the shell agent with a phone attached", () => {
+  it("never holds the local terminal back and brings the phone to the final screen with a snapshot", async () => {
+    const relay = await startRelayProcess({ configDir: tempConfigDir() });
+    const { keys, identity } = openLaptopKeys(tempConfigDir());
+    const transport = new RelayTransport({ url: relay.url, identity, keys, name: "laptop" });
+    const terminal = await createTerminalBackend("shell", {
+      command: "/bin/bash",
+      args: ["--norc", "--noprofile"],
+      env: { PS1: "sh$ " },
+    });
+    let local = "";
+    const host = new SessionHost({
+      sessionId: "s-flood",
+      agent: "shell",
+      terminal,
+      transport,
+      keys,
+      terminalBytesPerSecond: 64 * 1024, // a small budget, so the flood surely exceeds it
+      view: { event: () => {}, notice: () => {}, terminalOutput: (b) => (local += Buffer.from(b).toString("latin1")) },
+    });
+    host.attach();
+    transport.start();
+    await transport.ready();
+    await terminal.start({ cwd: tmpdir(), cols: 80, rows: 24 });
+    const phone = new ScriptedPhone("flood-phone");
+    try {
+      const ticket = await transport.pair();
+      await phone.pair(ticket.link);
+      host.localKeys("seq 1 300000; echo FLOOD-$((40+2))\r");
+      const end = Date.now() + 20_000;
+      while (!local.includes("FLOOD-42")) {
+        if (Date.now() > end) throw new Error("local terminal did not get the whole flood");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(local).toContain("\r\n300000\r\n");
+      await phone.waitForScreen("FLOOD-42");
+      const screen = await phone.screen();
+      expect(screen).toContain("299999");
+      expect(host.mirror!.stats.droppedBytes).toBeGreaterThan(0);
+      expect(host.mirror!.stats.snapshots).toBeGreaterThanOrEqual(2);
+    } finally {
+      phone.close();
+      await host.close();
+      await terminal.close();
+      await transport.close();
+      await relay.stop();
+    }
+  });
+});
