@@ -7,6 +7,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeHeapSnapshot } from "node:v8";
 import { type WebSocket, WebSocketServer } from "ws";
 import { startRelay } from "../src/server.ts";
 
@@ -59,6 +60,11 @@ async function main() {
   }
   process.on("message", (m: { cmd: string }) => {
     if (m.cmd === "exit") process.exit(0);
+    if (m.cmd === "snapshot") {
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send?.({ mem: { file: writeHeapSnapshot() } });
+      return;
+    }
     if (m.cmd === "mem") {
       (globalThis as { gc?: () => void }).gc?.();
       (globalThis as { gc?: () => void }).gc?.();

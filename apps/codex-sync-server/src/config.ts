@@ -32,6 +32,7 @@ export const RelayConfig = z.object({
   rateBytesPerSec: int(1024, 2 ** 40).default(256 * 1024 * 1024),
   maxRoomsPerDevice: int(1, 100_000).default(64),
   maxConnectionsPerDevice: int(1, 100_000).default(8),
+  /** Ping period; a peer silent (no pong, no message) for two periods is closed with idle_timeout. */
   pingIntervalMs: int(100, 3_600_000).default(30_000),
   authTimeoutMs: int(100, 600_000).default(10_000),
   /** A reader whose socket holds more than this many unsent bytes is disconnected (it resumes from the log). */

@@ -18,7 +18,7 @@ import {
 import type { RawData, WebSocket } from "ws";
 import type { Hub, HubConnection, Subscription } from "./hub.ts";
 import { tokenHash } from "./hub.ts";
-import type { DeviceRecord } from "./store/types.ts";
+import type { AppendResult, DeviceRecord } from "./store/types.ts";
 
 const MAX_TEXT_BYTES = 64 * 1024;
 
@@ -46,6 +46,8 @@ export class Connection implements HubConnection {
   device: DeviceRecord | undefined;
   closed = false;
   alive = true;
+  /** ping intervals in a row without any sign of life */
+  strikes = 0;
   #nonce: string;
   #authTimer: ReturnType<typeof setTimeout>;
   #queue: (RawData | string)[] = [];
@@ -202,40 +204,45 @@ export class Connection implements HubConnection {
     hub.metrics.bytesIn.inc(env.payload.length);
     const sender = this.device.id;
     const t0 = performance.now();
-    hub.store
-      .append(
-        {
+    const input = {
+      room: env.room,
+      sender,
+      cls: env.cls,
+      epoch: env.epoch,
+      counter: env.counter,
+      payload: env.payload,
+      ts: Date.now(),
+    };
+    const done = (r: AppendResult) => {
+      if ((env.counter & 15) === 0) hub.metrics.storeLatency.observe({ op: "append" }, (performance.now() - t0) / 1000);
+      if (r.kind === "stored") {
+        hub.store.publish({
+          type: "frame",
           room: env.room,
+          seq: r.seq,
           sender,
           cls: env.cls,
-          epoch: env.epoch,
-          counter: env.counter,
           payload: env.payload,
-          ts: Date.now(),
-        },
-        hub.retention,
-      )
-      .then(
-        (r) => {
-          if ((env.counter & 15) === 0)
-            hub.metrics.storeLatency.observe({ op: "append" }, (performance.now() - t0) / 1000);
-          if (r.kind === "stored") {
-            hub.store.publish({
-              type: "frame",
-              room: env.room,
-              seq: r.seq,
-              sender,
-              cls: env.cls,
-              payload: env.payload,
-            });
-          }
-          this.#markSent(env.room, env.epoch, env.counter);
-        },
-        (err: unknown) => {
-          hub.log.error({ err, room: env.room }, "append failed");
-          drop("internal");
-        },
-      );
+          wire: r.wire,
+        });
+      }
+      this.#markSent(env.room, env.epoch, env.counter);
+    };
+    const failed = (err: unknown) => {
+      hub.log.error({ err, room: env.room }, "append failed");
+      drop("internal");
+    };
+    const store = hub.store;
+    if (store.appendNow) {
+      let r: AppendResult;
+      try {
+        r = store.appendNow(input, hub.retention);
+      } catch (err) {
+        failed(err);
+        return;
+      }
+      done(r);
+    } else store.append(input, hub.retention).then(done, failed);
   }
 
   #markSent(room: string, epoch: number, counter: number): void {

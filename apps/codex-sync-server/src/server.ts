@@ -94,10 +94,12 @@ export async function startRelay(
   );
   if (config.staticDir) serveStatic(app, config.staticDir);
 
+  // Ping every interval; a peer that sent nothing (no pong, no message) for two intervals is closed.
   const pingTimer = setInterval(() => {
     for (const c of hub.conns) {
       if (!(c instanceof Connection)) continue;
-      if (!c.alive) {
+      if (c.alive) c.strikes = 0;
+      else if (++c.strikes >= 2) {
         c.fail("idle_timeout");
         continue;
       }

@@ -75,7 +75,7 @@ describe("relay limits (each configurable, each refused with a typed code)", () 
   });
 
   it("idle timeout: a peer that never answers pings is closed with idle_timeout", async () => {
-    const r = await start({ pingIntervalMs: 150 });
+    const r = await start({ pingIntervalMs: 200 });
     const id = await generateWebCryptoIdentity();
     const raw = new RawClient(r.url, { autoPong: false });
     expect((await raw.auth(id, { kind: "host", name: "l" })).t).toBe("welcome");
@@ -83,7 +83,7 @@ describe("relay limits (each configurable, each refused with a typed code)", () 
     // a normal client (answers pings) stays
     const ok = client(r.url, await generateWebCryptoIdentity(), { register: { kind: "host", name: "l" } });
     await ok.connect();
-    await new Promise((res) => setTimeout(res, 600));
+    await new Promise((res) => setTimeout(res, 1000));
     expect(ok.status).toBe("open");
     ok.close();
   });

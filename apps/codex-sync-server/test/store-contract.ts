@@ -26,7 +26,7 @@ export function storeContract(name: string, make: () => Promise<RelayStore>) {
       expect(results.map((r) => (r.kind === "stored" ? r.seq : 0))).toEqual([1, 2, 3, 4, 5]);
       const frames = await s.read(room, 2, 2);
       expect(frames.map((f) => f.seq)).toEqual([2, 3]);
-      expect(frames[0]!.payload).toEqual(new Uint8Array(8).fill(2));
+      expect(Array.from(frames[0]!.payload)).toEqual(Array(8).fill(2));
       expect(frames[0]!.sender).toBe(dev(1));
       expect(await s.bounds(room)).toEqual({ first: 1, head: 5 });
       expect(await s.bounds(fresh())).toEqual({ first: 1, head: 0 });

@@ -94,6 +94,10 @@ export class MemoryStore implements RelayStore {
   }
 
   async append(i: AppendInput, ret: Retention): Promise<AppendResult> {
+    return this.appendNow(i, ret);
+  }
+
+  appendNow(i: AppendInput, ret: Retention): AppendResult {
     const l = this.#log(i.room);
     const prev = l.senders.get(i.sender);
     if (prev && prev.epoch === i.epoch && i.counter <= prev.counter) return { kind: "duplicate" };
@@ -101,7 +105,7 @@ export class MemoryStore implements RelayStore {
     const seq = ++l.head;
     // one copy: the frame is kept as its deliver envelope; payload is a view into it
     const h = deliverHeaderLength(i.room, i.sender);
-    const wire = new Uint8Array(h + i.payload.length);
+    const wire = Buffer.allocUnsafe(h + i.payload.length);
     writeDeliverHeader(wire, i.room, i.cls, i.sender, seq);
     wire.set(i.payload, h);
     l.frames.push({ seq, sender: i.sender, cls: i.cls, ts: i.ts, payload: wire.subarray(h), wire });

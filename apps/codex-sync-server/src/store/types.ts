@@ -102,6 +102,8 @@ export interface RelayStore {
   claimPairing(room: string, tokenHash: string, now: number): Promise<PairingOutcome>;
 
   append(input: AppendInput, retention: Retention): Promise<AppendResult>;
+  /** Synchronous append, for stores where a frame is durable when the call returns (memory). */
+  appendNow?(input: AppendInput, retention: Retention): AppendResult;
   /** Frames with seq >= fromSeq (oldest first, at most limit); frames before `first` are gone. */
   read(room: string, fromSeq: number, limit: number): Promise<FrameRecord[]>;
   bounds(room: string): Promise<LogBounds>;

@@ -50,6 +50,10 @@ function readAscii(b: Uint8Array, at: number, len: number): string {
   return s;
 }
 
+function u32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
+
 export function encodeSend(e: SendEnvelope): Uint8Array {
   const out = new Uint8Array(3 + e.room.length + 8 + e.payload.length);
   const dv = new DataView(out.buffer);
@@ -72,15 +76,8 @@ export function decodeSend(b: Uint8Array): SendEnvelope | undefined {
   if (cls === undefined || roomLen < 1 || roomLen > 64 || b.length < 3 + roomLen + 8) return undefined;
   const room = readAscii(b, 3, roomLen);
   if (!/^[A-Za-z0-9_-]+$/.test(room)) return undefined;
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const at = 3 + roomLen;
-  return {
-    room,
-    cls,
-    epoch: dv.getUint32(at),
-    counter: dv.getUint32(at + 4),
-    payload: b.subarray(at + 8),
-  };
+  return { room, cls, epoch: u32(b, at), counter: u32(b, at + 4), payload: b.subarray(at + 8) };
 }
 
 /** Header bytes of a deliver envelope (the payload follows). */
@@ -96,6 +93,35 @@ export function encodeDeliver(e: DeliverEnvelope): Uint8Array {
   return out;
 }
 
+// room + sender bytes of recent deliver headers (a relay writes the same few pairs over and over)
+const prefixes = new Map<string, Map<string, Uint8Array>>();
+let prefixCount = 0;
+
+function deliverPrefix(room: string, sender: string): Uint8Array {
+  let bySender = prefixes.get(room);
+  if (bySender?.has(sender)) return bySender.get(sender)!;
+  if (prefixCount >= 1024) {
+    prefixes.clear();
+    prefixCount = 0;
+    bySender = undefined;
+  }
+  if (!bySender) {
+    bySender = new Map();
+    prefixes.set(room, bySender);
+  }
+  let p = bySender.get(sender);
+  if (!p) {
+    p = new Uint8Array(1 + room.length + 1 + sender.length);
+    p[0] = room.length;
+    let at = ascii(room, p, 1);
+    p[at++] = sender.length;
+    ascii(sender, p, at);
+    bySender.set(sender, p);
+    prefixCount++;
+  }
+  return p;
+}
+
 export function writeDeliverHeader(
   out: Uint8Array,
   room: string,
@@ -103,15 +129,21 @@ export function writeDeliverHeader(
   sender: string,
   seq: number,
 ): void {
-  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const prefix = deliverPrefix(room, sender);
   out[0] = ENVELOPE_DELIVER;
   out[1] = classCode(cls);
-  out[2] = room.length;
-  let at = ascii(room, out, 3);
-  out[at++] = sender.length;
-  at = ascii(sender, out, at);
-  dv.setUint32(at, Math.floor(seq / 2 ** 32));
-  dv.setUint32(at + 4, seq >>> 0);
+  out.set(prefix, 2);
+  let at = 2 + prefix.length;
+  const hi = Math.floor(seq / 2 ** 32);
+  const lo = seq >>> 0;
+  out[at++] = hi >>> 24;
+  out[at++] = (hi >>> 16) & 0xff;
+  out[at++] = (hi >>> 8) & 0xff;
+  out[at++] = hi & 0xff;
+  out[at++] = lo >>> 24;
+  out[at++] = (lo >>> 16) & 0xff;
+  out[at++] = (lo >>> 8) & 0xff;
+  out[at] = lo & 0xff;
 }
 
 export function decodeDeliver(b: Uint8Array): DeliverEnvelope | undefined {
@@ -125,7 +157,6 @@ export function decodeDeliver(b: Uint8Array): DeliverEnvelope | undefined {
   if (b.length < at + senderLen + 8) return undefined;
   const sender = readAscii(b, at, senderLen);
   at += senderLen;
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const seq = dv.getUint32(at) * 2 ** 32 + dv.getUint32(at + 4);
+  const seq = u32(b, at) * 2 ** 32 + u32(b, at + 4);
   return { room, cls, sender, seq, payload: b.subarray(at + 8) };
 }
