@@ -63,7 +63,7 @@ export function Settings() {
               setBusy(false);
             }}
           >
-            Enable notifications
+            {pushState?.kind === "on" ? "Notifications on" : "Enable notifications"}
           </button>
           <p class="small muted">Notifications carry no content; the app decrypts when you open it.</p>
         </section>

@@ -1,0 +1,183 @@
+import type { DeviceIdentity } from "@codex-remote/protocol";
+import { enableWebPush, type PushState, webPushState } from "../push/push.ts";
+import type { PushTarget } from "../push/target.ts";
+import type { Store } from "../store/store.ts";
+import type { ConnectionState } from "../store/types.ts";
+import type { AppServices } from "../ui/context.ts";
+import type { VoiceIO } from "../voice/voice.ts";
+import type { PairingFlow, SessionActions } from "./actions.ts";
+import { forgetLaptop, type LaptopRecord, loadIdentity, loadLaptops, saveLaptop } from "./laptops.ts";
+import { LaptopLink, type LinkState } from "./link.ts";
+import { type PairedResult, pairWithLink } from "./pairing.ts";
+
+/**
+ * The network half of the app (protocol, relay links, pairing, push registration), loaded right after
+ * the first render so the shell paints without parsing the crypto and schema code first.
+ */
+export function createLiveServices(
+  store: Store,
+): Omit<AppServices, "store" | "voice"> & { voices: Map<string, VoiceIO> } {
+  const links = new Map<string, LaptopLink>();
+  const states = new Map<string, { state: LinkState; detail: string | undefined }>();
+  const voices = new Map<string, VoiceIO>();
+  let identity: Promise<DeviceIdentity> | undefined;
+  const me = () => (identity ??= loadIdentity());
+
+  const publish = () => {
+    const all = [...states.values()];
+    const netDown = typeof navigator !== "undefined" && navigator.onLine === false;
+    let state: ConnectionState;
+    let detail: string | undefined;
+    if (netDown) [state, detail] = ["offline", "no network"];
+    else if (all.length === 0) [state, detail] = ["offline", "no laptop paired"];
+    else if (all.some((s) => s.state === "online")) state = "online";
+    else if (all.some((s) => s.state === "reconnecting")) [state, detail] = ["reconnecting", all[0]?.detail];
+    else if (all.some((s) => s.state === "connecting" || s.state === "handshaking")) state = "connecting";
+    else [state, detail] = ["offline", all.find((s) => s.detail)?.detail];
+    const cur = store.state.connection;
+    if (cur.state !== state || cur.detail !== detail)
+      store.dispatch({ type: "connection", state, at: Date.now(), ...(detail ? { detail } : {}) });
+  };
+  addEventListener("online", publish);
+  addEventListener("offline", publish);
+
+  const linkOptions = (record: LaptopRecord, id: DeviceIdentity) => ({
+    record,
+    identity: id,
+    store,
+    onState: (state: LinkState, detail?: string) => {
+      states.set(record.id, { state, detail });
+      publish();
+    },
+    onRecord: (r: LaptopRecord) => void saveLaptop(r),
+    onAudio: (sessionId: string, frame: Parameters<VoiceIO["play"]>[0]) => voices.get(sessionId)?.play(frame),
+  });
+
+  const startAll = async () => {
+    const id = await me();
+    const laptops = await loadLaptops();
+    for (const record of laptops) {
+      if (links.has(record.id)) continue;
+      const link = new LaptopLink(linkOptions(record, id));
+      links.set(record.id, link);
+      void link.start();
+    }
+    publish();
+  };
+  void startAll()
+    .then(() => registerNativePush())
+    .catch(() => publish());
+
+  /** In the iOS shell: APNs registration (the Capacitor bridge is loaded only there). */
+  const registerNativePush = async () => {
+    const cap = (globalThis as { Capacitor?: { isNativePlatform?: () => boolean } }).Capacitor;
+    if (!cap?.isNativePlatform?.()) return;
+    const { registerApns } = await import("../push/apns.ts");
+    await registerApns(register).catch(() => {});
+  };
+
+  const linkFor = (sessionId: string): LaptopLink | undefined => {
+    for (const l of links.values()) if (l.has(sessionId)) return l;
+    return links.size === 1 ? [...links.values()][0] : undefined;
+  };
+  const act = (sessionId: string, fn: (l: LaptopLink) => void) => {
+    const l = linkFor(sessionId);
+    if (!l) return;
+    try {
+      fn(l);
+    } catch (e) {
+      store.dispatch({
+        type: "notice",
+        sessionId,
+        code: "NOT_SENT",
+        message: `Not sent: ${e instanceof Error ? e.message : String(e)}`,
+        at: Date.now(),
+      });
+    }
+  };
+
+  const actions: SessionActions = {
+    prompt: (s, text) => act(s, (l) => l.prompt(s, text)),
+    slash: (s, name, args) => act(s, (l) => l.slash(s, name, args.split(/\s+/).filter(Boolean))),
+    approve: (s, requestId, decision) =>
+      act(s, (l) => {
+        l.sendFrame({ type: "approval_response", sessionId: s, requestId, decision }, "control");
+        store.dispatch({ type: "approval_sent", sessionId: s, requestId, decision, at: Date.now() });
+      }),
+    interrupt: (s) => act(s, (l) => l.slash(s, "interrupt", [])),
+    requestControl: (s) => act(s, (l) => void l.requestControl(s)),
+    releaseControl: (s) => act(s, (l) => l.releaseControl(s)),
+    terminalInput: (s, data) => act(s, (l) => l.terminalInput(data)),
+    terminalResize: (s, cols, rows) =>
+      act(s, (l) => l.sendFrame({ type: "terminal_resize", sessionId: s, cols, rows }, "input")),
+    voiceFrame: (s, f) => act(s, (l) => l.voiceFrame(s, f)),
+    bargeIn: (s) => act(s, (l) => l.bargeIn(s)),
+  };
+
+  const pairing = (): PairingFlow => {
+    let result: PairedResult | undefined;
+    return {
+      begin: async (text) => {
+        const id = await me();
+        result = await pairWithLink(text, id);
+        return { sas: result.sas, laptop: result.record.name };
+      },
+      confirm: async () => {
+        if (!result) throw new Error("nothing to confirm");
+        const r = result;
+        result = undefined;
+        await saveLaptop(r.record);
+        links.get(r.record.id)?.close();
+        const link = new LaptopLink(linkOptions(r.record, await me()), { client: r.client, channel: r.channel });
+        links.set(r.record.id, link);
+        await link.adoptPaired();
+      },
+      cancel: () => {
+        result?.client.close();
+        result = undefined;
+      },
+    };
+  };
+
+  const register = async (target: PushTarget) => {
+    const link = [...links.values()].find((l) => l.state === "online") ?? [...links.values()][0];
+    if (!link) throw new Error("pair a laptop first");
+    await link.client.registerPush(target);
+  };
+
+  return {
+    voices,
+    actions,
+    pairing,
+    laptops: async () =>
+      (await loadLaptops()).map((l) => ({ id: l.id, name: l.name, relayUrl: l.relayUrl, pairedAt: l.pairedAt })),
+    forget: async (id) => {
+      await links.get(id)?.journal.clear();
+      links.get(id)?.close();
+      links.delete(id);
+      states.delete(id);
+      await forgetLaptop(id);
+      publish();
+    },
+    push: {
+      state: (): Promise<PushState> => webPushState(),
+      enable: async () => {
+        const key = await vapidKey();
+        if (!key) return { kind: "unsupported", why: "the relay offers no Web Push key" };
+        return enableWebPush(key, register);
+      },
+    },
+  };
+}
+
+/** The relay's VAPID public key, served next to the app (`vapid-public-key`), when it has one. */
+async function vapidKey(): Promise<string | undefined> {
+  try {
+    const res = await fetch("./vapid-public-key", { cache: "no-store" });
+    if (!res.ok) return undefined;
+    const text = (await res.text()).trim();
+    return /^[A-Za-z0-9_-]{40,120}$/.test(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
