@@ -173,6 +173,38 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     expect(isBackendError(err, "not_started")).toBe(true);
   });
 
+  it("resume(id) switches a running backend to an earlier session", async () => {
+    mock.enqueue(
+      [{ type: "text", text: "noted: heron" }],
+      [{ type: "text", text: "unrelated" }],
+      [{ type: "text", text: "heron" }],
+    );
+    const first = make();
+    const r1 = new Recorder(first);
+    await first.start({ cwd, approvalPolicy: "ask" });
+    let end = r1.turnEnd();
+    await first.sendMessage("remember heron");
+    await end;
+    const earlier = first.threadId!;
+    await first.close();
+
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    end = rec.turnEnd();
+    await backend.sendMessage("something else");
+    await end;
+    expect(backend.threadId).not.toBe(earlier);
+    await backend.resume(earlier);
+    expect(backend.threadId).toBe(earlier);
+    end = rec.turnEnd();
+    await backend.sendMessage("which bird?");
+    expect((await end).kind).toBe("turn_completed");
+    const texts = messageTexts(mock.requests.at(-1)!);
+    expect(texts).toEqual(expect.arrayContaining(["remember heron", "noted: heron", "which bird?"]));
+    expect(texts).not.toContain("something else");
+  });
+
   it("resumes a session by id in a new process, with the earlier turn in the conversation", async () => {
     mock.enqueue([{ type: "text", text: "noted: pelican" }]);
     const first = make();

@@ -239,6 +239,38 @@ describe("codex backend (real codex app-server against a scripted Responses serv
     expect(isBackendError(err, "not_started")).toBe(true);
   });
 
+  it("resume(id) switches a running backend to an earlier thread", async () => {
+    mock.enqueue(
+      [{ type: "text", text: "noted: heron" }],
+      [{ type: "text", text: "unrelated" }],
+      [{ type: "text", text: "heron" }],
+    );
+    const first = make();
+    const r1 = new Recorder(first);
+    await first.start({ cwd, approvalPolicy: "ask" });
+    let end = r1.turnEnd();
+    await first.sendMessage("remember heron");
+    await end;
+    const earlier = first.threadId!;
+    await first.close();
+
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    end = rec.turnEnd();
+    await backend.sendMessage("something else");
+    await end;
+    expect(backend.threadId).not.toBe(earlier);
+    await backend.resume(earlier);
+    expect(backend.threadId).toBe(earlier);
+    end = rec.turnEnd();
+    await backend.sendMessage("which bird?");
+    expect((await end).kind).toBe("turn_completed");
+    const texts = inputTexts(mock.requests.at(-1)!);
+    expect(texts).toEqual(expect.arrayContaining(["remember heron", "noted: heron", "which bird?"]));
+    expect(texts).not.toContain("something else");
+  });
+
   it("rejects resuming a thread that does not exist with resume_failed", async () => {
     const backend = make();
     const err = await backend
