@@ -100,8 +100,8 @@ export class SqliteStore implements RelayStore {
       getSender: p("SELECT epoch, counter FROM senders WHERE room = ? AND device = ?"),
       putSender: p("INSERT OR REPLACE INTO senders VALUES (?, ?, ?, ?)"),
       insFrame: p("INSERT INTO frames VALUES (?, ?, ?, ?, ?, ?)"),
-      oldest: p("SELECT seq, length(payload) AS n, ts FROM frames WHERE room = ? ORDER BY seq LIMIT 1"),
-      delFrame: p("DELETE FROM frames WHERE room = ? AND seq = ?"),
+      oldestBatch: p("SELECT seq, length(payload) AS n, ts FROM frames WHERE room = ? ORDER BY seq LIMIT 256"),
+      delUpTo: p("DELETE FROM frames WHERE room = ? AND seq <= ?"),
       read: p(
         "SELECT seq, sender, cls, ts, payload FROM frames WHERE room = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
       ),
@@ -276,32 +276,44 @@ export class SqliteStore implements RelayStore {
     );
   }
 
+  /**
+   * Retention. Cheap check first (cached oldest time); when a bound is crossed, drop the oldest frames
+   * in batches down to 95% of the count and byte bounds (so a full log is not trimmed one row per
+   * append) and everything past the age bound, with one DELETE per batch.
+   */
   #trim(room: string, m: Meta, ret: Retention, now: number): void {
-    if (
-      m.count <= ret.maxFrames &&
-      m.bytes <= ret.maxBytes &&
-      m.oldestTs !== undefined &&
-      m.oldestTs >= now - ret.maxAgeMs
-    ) {
+    const minTs = now - ret.maxAgeMs;
+    if (m.count <= ret.maxFrames && m.bytes <= ret.maxBytes && m.oldestTs !== undefined && m.oldestTs >= minTs) {
       return;
     }
-    while (m.count > 0) {
-      const o = this.#s.oldest!.get(room) as Row | undefined;
-      if (!o) break;
-      const n = Number(o.n);
-      if (m.count > ret.maxFrames || m.bytes > ret.maxBytes || Number(o.ts) < now - ret.maxAgeMs) {
-        this.#s.delFrame!.run(room, Number(o.seq));
-        m.count--;
-        m.bytes -= n;
-        m.first = Number(o.seq) + 1;
-        m.dirty = true;
-      } else {
-        m.first = Number(o.seq);
-        m.oldestTs = Number(o.ts);
-        break;
+    const over = m.count > ret.maxFrames || m.bytes > ret.maxBytes;
+    const keepFrames = over ? ret.maxFrames - Math.floor(ret.maxFrames / 20) : ret.maxFrames;
+    const keepBytes = over ? ret.maxBytes - Math.floor(ret.maxBytes / 20) : ret.maxBytes;
+    for (;;) {
+      const rows = this.#s.oldestBatch!.all(room) as Row[];
+      let cutoff = -1;
+      let stopped = false;
+      for (const r of rows) {
+        const ts = Number(r.ts);
+        if (m.count > keepFrames || m.bytes > keepBytes || ts < minTs) {
+          cutoff = Number(r.seq);
+          m.count--;
+          m.bytes -= Number(r.n);
+          m.first = cutoff + 1;
+          m.dirty = true;
+        } else {
+          m.first = Number(r.seq);
+          m.oldestTs = ts;
+          stopped = true;
+          break;
+        }
       }
+      if (cutoff >= 0) this.#s.delUpTo!.run(room, cutoff);
+      if (stopped || rows.length < 256) break;
     }
-    if (m.count === 0) {
+    if (m.count <= 0) {
+      m.count = 0;
+      m.bytes = 0;
       m.first = m.head + 1;
       m.oldestTs = undefined;
     }
