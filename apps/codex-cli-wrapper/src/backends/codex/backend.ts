@@ -226,21 +226,24 @@ export class CodexAppServerBackend implements CodexBackend {
   }
 
   #onNotification(method: string, params: unknown): void {
-    const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }) => {
+    // events of another thread loaded in the same app-server (one left by resume) are not ours
+    const parse = <T extends { threadId: string }>(schema: {
+      safeParse(v: unknown): { success: true; data: T } | { success: false };
+    }) => {
       const r = schema.safeParse(params);
-      if (r.success) return r.data;
+      if (r.success) return r.data.threadId === this.#threadId ? r.data : undefined;
       this.#emit({ kind: "error", code: "protocol_violation", message: `unexpected ${method} params`, fatal: false });
       return undefined;
     };
     switch (method) {
       case "turn/started": {
         const p = parse(TurnStarted);
-        if (p && p.threadId === this.#threadId) this.#beginTurn(p.turn.id);
+        if (p) this.#beginTurn(p.turn.id);
         return;
       }
       case "turn/completed": {
         const p = parse(TurnCompleted);
-        if (p && p.threadId === this.#threadId) this.#completeTurn(p.turn.id, p.turn.status, p.turn.error?.message);
+        if (p) this.#completeTurn(p.turn.id, p.turn.status, p.turn.error?.message);
         return;
       }
       case "item/agentMessage/delta": {
