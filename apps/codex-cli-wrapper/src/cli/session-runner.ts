@@ -89,7 +89,14 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
     },
   });
   host.attach();
-  if (connection && opts.showPairing) io.err(await connection.pair());
+  if (connection && opts.showPairing) {
+    // Never let an unreachable relay stop the local session: pairing can wait for /pair.
+    try {
+      io.err(await connection.pair());
+    } catch (e) {
+      io.err(`codex-remote: cannot pair now (${(e as Error).message}); working locally, /pair once the relay is back`);
+    }
+  }
 
   try {
     if (handoff && backend) return await runHandoff(host, handoff, backend, opts);

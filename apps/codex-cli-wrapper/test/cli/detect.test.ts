@@ -36,3 +36,18 @@ describe("agent auto-detection: codex, then claude, then the demo", () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe("codex-remote with an unreachable relay", () => {
+  it("keeps working locally: the demo turn runs and the relay problem is reported", async () => {
+    const cwd = (await import("node:fs")).mkdtempSync(join(tmpdir(), "cr-offline-"));
+    const r = await runCli(["--agent", "demo", "--relay", "ws://127.0.0.1:9/v1/relay", "--pair", "--cwd", cwd], {
+      configDir: tempConfigDir(),
+      input: "hello offline\nn\nn\n",
+      timeoutMs: 30_000,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("cannot pair now");
+    expect(r.stdout).toContain('You asked: "hello offline"');
+    expect(r.stdout).toContain("decline by local");
+  });
+});
