@@ -7,7 +7,9 @@ export const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
 
 /** Debian's Chromium, headless, with a fresh profile and a 390×844 touch phone viewport. */
-export async function launchPhone(): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
+export async function launchPhone(
+  extraArgs: string[] = [],
+): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
   const context = await chromium.launchPersistentContext(tempDir("cm-chromium-"), {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
@@ -21,13 +23,14 @@ export async function launchPhone(): Promise<{ context: BrowserContext; page: Pa
       // a fake microphone (a beep) with no permission prompt, for the talk tests
       "--use-fake-device-for-media-stream",
       "--use-fake-ui-for-media-stream",
+      ...extraArgs,
     ],
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
     colorScheme: "dark",
-    permissions: ["microphone"],
+    permissions: ["microphone", "camera"],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page, close: () => context.close() };
