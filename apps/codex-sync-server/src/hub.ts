@@ -53,10 +53,12 @@ export function corkForTurn(ws: WebSocket): void {
   if (corked.size === 1) setImmediate(flushCorked);
 }
 
+/** The deliver envelope of a frame: the store's ready copy when it keeps one, else built here. */
 export function encodeFrame(
   room: string,
-  f: { seq: number; sender: string; cls: FrameRecord["cls"]; payload: Uint8Array },
-) {
+  f: { seq: number; sender: string; cls: FrameRecord["cls"]; payload: Uint8Array; wire?: Uint8Array | undefined },
+): Uint8Array {
+  if (f.wire) return f.wire;
   const h = deliverHeaderLength(room, f.sender);
   const out = Buffer.allocUnsafe(h + f.payload.length);
   writeDeliverHeader(out, room, f.cls, f.sender, f.seq);
