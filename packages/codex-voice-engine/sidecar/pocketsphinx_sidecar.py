@@ -13,7 +13,7 @@ import sys
 
 from pocketsphinx import Decoder
 
-PARTIAL_EVERY = 10  # audio messages (20 ms each) between partial hypotheses
+PARTIAL_EVERY = 5  # audio messages (20 ms each) between partial hypotheses
 
 
 def emit(obj):
@@ -48,6 +48,7 @@ def main():
     stdin = sys.stdin.buffer
     in_utt = False
     count = 0
+    last_partial = ""
     while True:
         header = read_exact(stdin, 5)
         if header is None:
@@ -64,13 +65,16 @@ def main():
                 decoder.start_utt()
                 in_utt = True
                 count = 0
+                last_partial = ""
             elif kind == b"A" and in_utt:
                 decoder.process_raw(payload, False, False)
                 count += 1
                 if count % PARTIAL_EVERY == 0:
                     hyp = decoder.hyp()
-                    if hyp is not None and hyp.hypstr:
-                        emit({"type": "partial", "text": hyp.hypstr})
+                    text = hyp.hypstr if hyp is not None else ""
+                    if text and text != last_partial:
+                        last_partial = text
+                        emit({"type": "partial", "text": text})
             elif kind == b"E":
                 text = ""
                 if in_utt:

@@ -14,6 +14,11 @@ export interface SttStream {
 export interface SttAdapter {
   readonly name: string;
   /**
+   * For closed-grammar recognisers: every phrase the adapter can return. A partial hypothesis that is
+   * a complete phrase (and no longer phrase's prefix) lets the gate end the utterance sooner.
+   */
+  readonly vocabulary?: ReadonlyArray<string>;
+  /**
    * Opens an utterance. Must return promptly (adapters buffer audio until their backend is ready),
    * since it runs on the capture path. Partial hypotheses go to `onPartial`.
    */

@@ -36,6 +36,7 @@ export class TurnGate {
   private open = false;
   private openFrames = 0;
   private ptt = false;
+  private endSilenceOverride: number | undefined;
 
   constructor(opts: GateOptions) {
     this.opts = opts;
@@ -76,7 +77,8 @@ export class TurnGate {
     }
     events.push({ type: "audio", frame });
     this.openFrames++;
-    if (this.opts.mode === "auto" && !this.ptt && this.silenceRun * FRAME_MS >= this.opts.endSilenceMs) {
+    const endSilence = Math.min(this.opts.endSilenceMs, this.endSilenceOverride ?? Number.POSITIVE_INFINITY);
+    if (this.opts.mode === "auto" && !this.ptt && this.silenceRun * FRAME_MS >= endSilence) {
       events.push(this.endEvent("silence"));
     } else if (this.openFrames * FRAME_MS >= this.opts.maxUtteranceMs) {
       events.push(this.endEvent("max-length"));
@@ -90,6 +92,11 @@ export class TurnGate {
     let n = 0;
     for (const v of this.history.slice(-(frames + 1))) if (v) n++;
     return n >= frames;
+  }
+
+  /** The open utterance is known complete (e.g. a whole command phrase): end it after `ms` of silence. */
+  shortenEnd(ms: number): void {
+    if (this.open) this.endSilenceOverride = ms;
   }
 
   reset(): void {
@@ -109,6 +116,7 @@ export class TurnGate {
 
   private startEvent(): GateEvent {
     this.open = true;
+    this.endSilenceOverride = undefined;
     this.openFrames = 0;
     this.silenceRun = 0;
     const preRoll = this.ring.splice(0, this.ring.length);

@@ -43,6 +43,17 @@ describe("turn gate", () => {
     expect(seen[2]).toEqual(["onset"]);
     expect(seen[4]).toEqual(["start"]); // 3 of the last 4 frames voiced, despite the dip
   });
+  it("ends sooner once the utterance is known complete, and forgets that for the next one", () => {
+    const gate = new TurnGate({ ...opts, endSilenceMs: 400 });
+    const endsAfter = (shorten: boolean) => {
+      for (let i = 0; i < 3; i++) gate.push(speechy(8000), true);
+      if (shorten) gate.shortenEnd(100);
+      for (let i = 1; i <= 30; i++) if (gate.push(quiet(), false).some((e) => e.type === "end")) return i * 20;
+      return -1;
+    };
+    expect(endsAfter(true)).toBe(100);
+    expect(endsAfter(false)).toBe(400);
+  });
   it("push-to-talk opens and closes on the button only", () => {
     const gate = new TurnGate({ ...opts, mode: "push-to-talk" });
     for (let i = 0; i < 5; i++) expect(gate.push(speechy(8000), true).some((e) => e.type === "start")).toBe(false);

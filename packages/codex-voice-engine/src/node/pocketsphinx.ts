@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Effect } from "effect";
 import { z } from "zod";
 import type { SttAdapter, SttStream } from "../adapters.ts";
-import { commandGrammar, DEFAULT_COMMANDS } from "../commands.ts";
+import { commandGrammar, DEFAULT_COMMANDS, normalise } from "../commands.ts";
 import { describe, SttError } from "../errors.ts";
 
 export interface PocketsphinxOptions {
@@ -61,7 +61,8 @@ function message(kind: string, payload?: Uint8Array): Uint8Array {
 export function pocketsphinxStt(options: PocketsphinxOptions = {}): PocketsphinxAdapter {
   const dir = mkdtempSync(join(tmpdir(), "codex-voice-"));
   const grammar = join(dir, "commands.gram");
-  writeFileSync(grammar, commandGrammar(options.phrases ?? DEFAULT_COMMANDS.map((c) => c.phrase)));
+  const phrases = options.phrases ?? DEFAULT_COMMANDS.map((c) => c.phrase);
+  writeFileSync(grammar, commandGrammar(phrases));
   let current: Sidecar | undefined;
   let closed = false;
 
@@ -157,6 +158,7 @@ export function pocketsphinxStt(options: PocketsphinxOptions = {}): Pocketsphinx
 
   return {
     name: NAME,
+    vocabulary: phrases.map(normalise),
     start,
     pid: () => current?.proc.pid,
     close: Effect.sync(() => {

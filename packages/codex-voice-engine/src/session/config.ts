@@ -10,6 +10,7 @@ const TuningSchema = z.object({
   minSpeechMs: z.number().int().min(20).max(2000).default(60),
   bargeInMinSpeechMs: z.number().int().min(20).max(2000).default(40),
   endSilenceMs: z.number().int().min(60).max(5000).default(500),
+  phraseEndSilenceMs: z.number().int().min(60).max(5000).default(160),
   preRollMs: z.number().int().min(0).max(2000).default(200),
   maxUtteranceMs: z.number().int().min(500).max(120_000).default(15_000),
   playbackBufferMs: z.number().int().min(200).max(1000).default(400),
@@ -24,6 +25,7 @@ export interface Tuning {
   readonly minSpeechMs: number;
   readonly bargeInMinSpeechMs: number;
   readonly endSilenceMs: number;
+  readonly phraseEndSilenceMs: number;
   readonly preRollMs: number;
   readonly maxUtteranceMs: number;
   readonly playbackBufferMs: number;
@@ -40,6 +42,7 @@ export const validateTuning = (options: TuningOptions): Effect.Effect<Tuning, Vo
     minSpeechMs: options.minSpeechMs,
     bargeInMinSpeechMs: options.bargeInMinSpeechMs,
     endSilenceMs: options.endSilenceMs,
+    phraseEndSilenceMs: options.phraseEndSilenceMs,
     preRollMs: options.preRollMs,
     maxUtteranceMs: options.maxUtteranceMs,
     playbackBufferMs: options.playbackBufferMs,

@@ -3,7 +3,7 @@ import type { SttStream } from "../adapters.ts";
 import type { CueName } from "../audio/cues.ts";
 import { ENGINE_RATE, FRAME_MS, Reframer, resample, samplesPerFrame } from "../audio/pcm.ts";
 import { SentenceChunker } from "../chunker.ts";
-import { DEFAULT_COMMANDS, matchCommand, type VoiceAction } from "../commands.ts";
+import { DEFAULT_COMMANDS, matchCommand, normalise, type VoiceAction } from "../commands.ts";
 import {
   AgentError,
   describe,
@@ -306,6 +306,13 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
       );
 
     // ---- capture path ------------------------------------------------------------------------------
+    const vocabulary = config.stt.vocabulary?.map(normalise);
+    /** A partial that is a whole phrase of a closed grammar, and not the start of a longer one. */
+    const phraseComplete = (partial: string): boolean => {
+      if (!vocabulary) return false;
+      const said = normalise(partial);
+      return vocabulary.includes(said) && !vocabulary.some((p) => p.startsWith(`${said} `));
+    };
     const onGate = (event: GateEvent, viaPtt: boolean): Effect.Effect<void> =>
       Effect.gen(function* () {
         switch (event.type) {
@@ -323,7 +330,10 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
             if (utterance) fork(utterance.stream.cancel);
             stats.utterances++;
             const stream = yield* config.stt
-              .start((text) => emit({ type: "partial", text }))
+              .start((text) => {
+                emit({ type: "partial", text });
+                if (phraseComplete(text)) gate.shortenEnd(tuning.phraseEndSilenceMs);
+              })
               .pipe(
                 Effect.catch((error: SttError) => Effect.sync(() => reportError(error)).pipe(Effect.as(undefined))),
               );

@@ -18,6 +18,8 @@ export interface TuningOptions {
   /** Speech needed to interrupt the agent (barge-in); default 40 ms. */
   readonly bargeInMinSpeechMs?: number;
   readonly endSilenceMs?: number;
+  /** End-of-utterance silence once a closed-grammar recogniser has heard a complete phrase; default 160 ms. */
+  readonly phraseEndSilenceMs?: number;
   readonly preRollMs?: number;
   readonly maxUtteranceMs?: number;
   /** Playback buffer, 200..1000 ms: how far text-to-speech may run ahead of the listener. */
