@@ -15,7 +15,7 @@ function rollouts(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".jsonl"));
 }
 
-describe("TUI handoff with the real agents", () => {
+describe("TUI handoff with the real agents", { timeout: 60_000 }, () => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
