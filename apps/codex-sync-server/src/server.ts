@@ -57,16 +57,21 @@ function pushProviders(c: RelayConfig): PushProvider[] {
   return out;
 }
 
+export interface StartOptions {
+  /** Use this store instead of opening the configured one (tests, embedding). */
+  readonly store?: RelayStore;
+  /** Write the JSON logs here instead of stdout. */
+  readonly logStream?: { write(line: string): void };
+}
+
 /** Starts a relay (the deployed server and the wrapper's embedded `codex-remote relay` both use this). */
-export async function startRelay(
-  input: RelayConfigInput | RelayConfig = {},
-  opts: { store?: RelayStore } = {},
-): Promise<Relay> {
+export async function startRelay(input: RelayConfigInput | RelayConfig = {}, opts: StartOptions = {}): Promise<Relay> {
   const config = parseConfig(input as Record<string, unknown>);
   const app = Fastify({
     logger: {
       level: config.logLevel,
       redact: ["req.headers.authorization", "req.headers.cookie"],
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
   });
   const store = opts.store ?? (await openStore(config));
