@@ -34,7 +34,7 @@ describe("agent auto-detection: codex, then claude, then the demo", () => {
     });
     expect(r.stderr).toContain("neither codex nor claude is on PATH: using the built-in demo agent");
     expect(r.code).toBe(0);
-  });
+  }, 90_000);
 });
 
 describe("codex-remote with an unreachable relay", () => {
@@ -49,5 +49,5 @@ describe("codex-remote with an unreachable relay", () => {
     expect(r.stderr).toContain("cannot pair now");
     expect(r.stdout).toContain('You asked: "hello offline"');
     expect(r.stdout).toContain("decline by local");
-  });
+  }, 90_000);
 });

@@ -44,7 +44,7 @@ describe("codex-remote exec", () => {
     const r = await runCli(["exec", "--agent", "demo", "--json"], { configDir: tempConfigDir() });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("[CLI_USAGE]");
-  });
+  }, 90_000);
 });
 
 describe("codex-remote pair / devices revoke against a real relay process", () => {
@@ -98,7 +98,7 @@ describe("codex-remote pair / devices revoke against a real relay process", () =
       phone.close();
       if (child.exitCode === null) child.kill();
     }
-  });
+  }, 90_000);
 
   it("doctor reports the relay reachable and the key file 600", async () => {
     const configDir = tempConfigDir();
@@ -111,5 +111,5 @@ describe("codex-remote pair / devices revoke against a real relay process", () =
     expect(checks.find((c) => c.name === "clock")?.level).toBe("ok");
     expect(checks.find((c) => c.name === "codex")?.level).toBe("warn");
     expect(r.code).toBe(0);
-  });
+  }, 90_000);
 });

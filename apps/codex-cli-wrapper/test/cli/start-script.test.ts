@@ -25,5 +25,5 @@ describe("npm start without a terminal (CI)", () => {
     expect(out).toContain("codex-remote --relay <that relay> --pair");
     expect(out).toMatch(/relay \/healthz: HTTP 200/);
     expect(out).toMatch(/demo turn: exit 0, \d+ agent events/);
-  });
+  }, 90_000);
 });

@@ -207,7 +207,7 @@ describe("end to end through a real relay process: wrapper (demo agent) + relay 
       phone.close();
       await laptop.close();
     }
-  });
+  }, 90_000);
 });
 
 describe("relay unreachable: the laptop keeps working and the phone catches up in order", () => {
@@ -256,7 +256,7 @@ describe("relay unreachable: the laptop keeps working and the phone catches up i
       await laptop.close();
       await relay.stop();
     }
-  });
+  }, 90_000);
 });
 
 describe("a paired phone that was away comes back with a new session (no QR)", () => {
@@ -297,7 +297,7 @@ describe("a paired phone that was away comes back with a new session (no QR)", (
       await laptop.close();
       await relay.stop();
     }
-  });
+  }, 90_000);
 });
 
 describe("hostile or broken frames from a paired phone", () => {
@@ -332,5 +332,5 @@ describe("hostile or broken frames from a paired phone", () => {
       await laptop.close();
       await relay.stop();
     }
-  });
+  }, 90_000);
 });

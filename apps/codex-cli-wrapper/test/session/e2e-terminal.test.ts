@@ -86,7 +86,7 @@ describe("shell agent in a PTY mirrored to a phone through a real relay process"
       await terminal.close();
       await transport.close();
     }
-  });
+  }, 90_000);
 });
 
 describe("output flood in the shell agent with a phone attached", () => {
@@ -136,5 +136,5 @@ describe("output flood in the shell agent with a phone attached", () => {
       await transport.close();
       await relay.stop();
     }
-  });
+  }, 90_000);
 });
