@@ -20,7 +20,7 @@ Options:
   --approve P   ask (default), always (accept everything) or never (decline everything)
   --model M     model name passed to the agent
   --cwd DIR     working directory of the agent (default: the current one)
-  --pair        print the pairing QR code at start
+  --pair        print the pairing QR code at start (automatic while no phone is paired)
   -h, --help    this help; \`codex-remote <command> --help\` for a command
 
 Config: $XDG_CONFIG_HOME/codex-remote/config.toml (flags override it). Keys: keys.json beside it (0600).`,

@@ -79,7 +79,18 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
     cwd: opts.cwd,
     eventLogLimit: settings.offlineQueueLimit,
     terminalBacklogBytes: settings.terminalBacklogBytes,
-    ...(handoff ? { localKeys: (d: string | Uint8Array) => handoff.localInput(d) } : {}),
+    ...(handoff
+      ? {
+          localKeys: (d: string | Uint8Array) => {
+            // In the compact view a pending approval is answered with y / n on the laptop too.
+            const key = (typeof d === "string" ? d : Buffer.from(d).toString("utf8")).toLowerCase();
+            const pending = host?.pendingApprovals()[0];
+            if (handoff.mode === "structured" && pending && (key === "y" || key === "n"))
+              host?.answerApproval(pending, key === "y" ? "accept" : "decline", { kind: "local" });
+            else handoff.localInput(d);
+          },
+        }
+      : {}),
     view: {
       event: (e) => {
         if (!terminal || handoff?.mode === "structured") write(renderEvent(e, color));

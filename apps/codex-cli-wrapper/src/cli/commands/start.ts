@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { loadSettings } from "../../config/load.ts";
 import { AgentChoice, ApprovePolicy, RelayUrl } from "../../config/schema.ts";
+import { KeyStore } from "../../keys/store.ts";
 import { parseCommand } from "../argv.ts";
 import { pickAgent } from "../detect.ts";
 import { HELP } from "../help.ts";
@@ -62,7 +63,16 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
     pick,
     agentArgs: cmd.rest,
     cwd: cmd.values.cwd ?? process.cwd(),
-    showPairing: cmd.values.pair === true,
+    // The first run with a relay (no phone paired yet) shows the QR code without being asked.
+    showPairing: cmd.values.pair === true || (relayUrl !== undefined && !hasPairedDevice(settings.configDir)),
     io,
   });
+}
+
+function hasPairedDevice(configDir: string): boolean {
+  try {
+    return (KeyStore.openExisting(configDir)?.paired().length ?? 0) > 0;
+  } catch {
+    return false;
+  }
 }
