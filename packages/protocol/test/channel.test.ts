@@ -8,10 +8,13 @@ import {
   acceptSession,
   createPairingOffer,
   createSecureChannel,
+  decodeHandshakeMessage,
   deriveSessionSecrets,
+  encodeHandshakeMessage,
   generateDeviceIdentity,
   initiateSession,
   isProtocolError,
+  MAX_PAIRING_ATTEMPTS,
   type ProtocolError,
   parsePairingLink,
   peekSealedHeader,
@@ -19,6 +22,7 @@ import {
   respondToPairingOffer,
   SEALED_HEADER_BYTES,
   type SecureChannelOptions,
+  toBase64Url,
   utf8Decode,
   utf8Encode,
 } from "../src/index.ts";
@@ -215,5 +219,48 @@ describe("pairing and sessions", () => {
     };
     expectCode(() => responder.verifyFinish(fakeFinish), "PROTO_ERR_KEY_CONFIRMATION");
     expectCode(() => init.complete({ ...responder.accept, deviceId: impostor.deviceId }), "PROTO_ERR_HANDSHAKE");
+  });
+
+  it("locks an offer after MAX_PAIRING_ATTEMPTS bad proofs; a tampered wrapper identity is refused by the phone", () => {
+    const laptop = generateDeviceIdentity();
+    const now = Date.now();
+    const pending = createPairingOffer({ relayUrl: "ws://127.0.0.1:1/ws", now });
+    const good = respondToPairingOffer(pending.offer, generateDeviceIdentity(), { now });
+    for (let i = 0; i < MAX_PAIRING_ATTEMPTS; i++) {
+      const attacker = respondToPairingOffer(
+        { ...pending.offer, secret: toBase64Url(new Uint8Array(32).fill(i)) },
+        generateDeviceIdentity(),
+        { now },
+      );
+      expectCode(() => pending.accept(attacker.response, laptop, now), "PROTO_ERR_PAIRING_PROOF");
+    }
+    expect(pending.used).toBe(true);
+    expectCode(() => pending.accept(good.response, laptop, now), "PROTO_ERR_PAIRING_USED");
+
+    const second = createPairingOffer({ relayUrl: "ws://127.0.0.1:1/ws", now });
+    const phone = respondToPairingOffer(second.offer, generateDeviceIdentity(), { now });
+    const { accept } = second.accept(phone.response, laptop, now);
+    const impostor = publicIdentity(generateDeviceIdentity());
+    expectCode(() => phone.finish({ ...accept, identity: impostor }), "PROTO_ERR_PAIRING_PROOF");
+    expect(phone.finish(accept)).toEqual(publicIdentity(laptop));
+  });
+
+  it("round-trips the handshake messages through their codec", () => {
+    const laptop = generateDeviceIdentity();
+    const phoneId = generateDeviceIdentity();
+    const init = initiateSession(laptop, publicIdentity(phoneId), "wrapper");
+    const wire = decodeHandshakeMessage(encodeHandshakeMessage(init.init));
+    if (wire.type !== "session_init") throw new Error("type");
+    const responder = acceptSession(phoneId, publicIdentity(laptop), wire);
+    expect(responder.channel.role).toBe("phone");
+    const acceptWire = decodeHandshakeMessage(encodeHandshakeMessage(responder.accept));
+    if (acceptWire.type !== "session_accept") throw new Error("type");
+    const { channel, finish } = init.complete(acceptWire);
+    const finishWire = decodeHandshakeMessage(encodeHandshakeMessage(finish));
+    if (finishWire.type !== "session_finish") throw new Error("type");
+    responder.verifyFinish(finishWire);
+    expect(responder.channel.confirmed).toBe(true);
+    expect(channel.sessionId).toBe(responder.channel.sessionId);
+    expectCode(() => init.complete(acceptWire), "PROTO_ERR_HANDSHAKE");
   });
 });
