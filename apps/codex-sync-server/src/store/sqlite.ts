@@ -15,13 +15,12 @@ import {
   type RoomRecord,
 } from "./types.ts";
 
-// 8 KiB pages and a 64 MiB WAL between checkpoints: measured about 2-3x the default's throughput for
-// 16 KiB frames (fewer overflow pages, fewer checkpoints). page_size only applies to a new file.
+// A 64 MiB WAL between checkpoints: measured about 2x the default's throughput for 16 KiB frames.
+// 4 KiB pages (the default) keep the per-commit write small for small frames (latency).
 const SCHEMA = `
-PRAGMA page_size = 8192;
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
-PRAGMA wal_autocheckpoint = 8000;
+PRAGMA wal_autocheckpoint = 16000;
 PRAGMA journal_size_limit = 67108864;
 CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, kind TEXT NOT NULL, account TEXT NOT NULL, name TEXT NOT NULL, revoked INTEGER NOT NULL, created INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, account TEXT NOT NULL, host TEXT NOT NULL, controller TEXT, cepoch INTEGER NOT NULL, created INTEGER NOT NULL);
