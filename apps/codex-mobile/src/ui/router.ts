@@ -4,7 +4,9 @@ export type Route =
   | { name: "sessions" }
   | { name: "session"; id: string; tab: "timeline" | "terminal" | undefined }
   | { name: "pair"; link?: string }
-  | { name: "settings" };
+  | { name: "settings" }
+  /** From a notification tap: the session that needs the user, or the list. */
+  | { name: "open" };
 
 /** Routes live in the hash as `#/…`; any other hash is a pairing link's fragment. */
 export function parseRoute(hash: string, href: string): Route {
@@ -12,7 +14,7 @@ export function parseRoute(hash: string, href: string): Route {
   if (!hash.startsWith("#/")) return { name: "pair", link: href };
   const parts = hash.slice(2).split("/").map(decodeURIComponent);
   // A notification tap opens `#/open/<room>`: the list, where that laptop's sessions show their state.
-  if (parts[0] === "open") return { name: "sessions" };
+  if (parts[0] === "open") return { name: "open" };
   if (parts[0] === "s" && parts[1]) {
     const tab = parts[2] === "terminal" ? "terminal" : parts[2] === "timeline" ? "timeline" : undefined;
     return { name: "session", id: parts[1], tab };
@@ -32,6 +34,8 @@ export function href(route: Route): string {
       return "#/pair";
     case "settings":
       return "#/settings";
+    case "open":
+      return "#/open";
   }
 }
 

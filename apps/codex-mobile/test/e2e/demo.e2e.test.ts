@@ -172,6 +172,12 @@ describe("phone app against the real relay and the wrapper with the demo agent",
     await page.locator("#prompt").fill("this one gets interrupted");
     await page.getByRole("button", { name: "Send prompt" }).tap();
     await page.locator('[data-testid="approval"][data-kind="command"]').nth(2).waitFor({ timeout: 15_000 });
+    // a notification tap (content-free: `#/open/<room>`) lands on the session that needs approval
+    await page.getByRole("link", { name: "Back to sessions" }).tap();
+    await page.evaluate(() => {
+      location.hash = "#/open/some-room";
+    });
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toMatch(/#\/s\/[^/]+\/timeline$/);
     await page.getByRole("button", { name: "Stop" }).tap();
     await page.locator('[data-testid="turn"][data-status="interrupted"]').waitFor({ timeout: 10_000 });
     await expect.poll(() => page.getByTestId("session-state").textContent(), { timeout: 10_000 }).toBe("idle");
