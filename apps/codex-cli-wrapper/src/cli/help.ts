@@ -23,6 +23,8 @@ Options:
   --pair        print the pairing QR code at start (automatic while no phone is paired)
   -h, --help    this help; \`codex-remote <command> --help\` for a command
 
+In a TUI or shell session, Ctrl-] opens a line for slash commands (/pair, /status, /control, /help).
+
 Config: $XDG_CONFIG_HOME/codex-remote/config.toml (flags override it). Keys: keys.json beside it (0600).`,
   exec: `Usage: codex-remote exec --agent A --json [--approve never|always|ask] [--model M] [--cwd DIR] "prompt"
 

@@ -8,6 +8,7 @@ import { HandoffBackend } from "../session/handoff-backend.ts";
 import { SessionHost } from "../session/host.ts";
 import type { HostTransport } from "../session/transport.ts";
 import type { AgentPick } from "./detect.ts";
+import { withCommandEscape } from "./escape.ts";
 import type { CliIo } from "./io.ts";
 import { renderEvent } from "./render.ts";
 
@@ -196,7 +197,7 @@ async function runTerminal(host: SessionHost, terminal: TerminalBackend, opts: I
   await terminal.start({ cwd: opts.cwd, cols, rows });
   const stdin = process.stdin;
   if (stdin.isTTY) stdin.setRawMode(true);
-  const onData = (d: Buffer) => host.localKeys(d);
+  const onData = withCommandEscape(host, (t) => process.stderr.write(t));
   stdin.on("data", onData);
   stdin.resume();
   const onResize = () => terminal.resize(process.stdout.columns ?? cols, process.stdout.rows ?? rows);
@@ -229,7 +230,7 @@ async function runHandoff(
   await backend.start({ cwd: opts.cwd, approvalPolicy: opts.settings.approve });
   const stdin = process.stdin;
   stdin.setRawMode?.(true);
-  const onData = (d: Buffer) => host.localKeys(d);
+  const onData = withCommandEscape(host, (t) => process.stderr.write(t));
   stdin.on("data", onData);
   stdin.resume();
   const onResize = () => handoff.resize(process.stdout.columns ?? 100, process.stdout.rows ?? 30);
