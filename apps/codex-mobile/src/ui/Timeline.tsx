@@ -43,7 +43,7 @@ export function Timeline({ id }: { id: string }) {
         data-testid="timeline"
         data-applied={applied}
       >
-        {items.length === 0 && <p class="muted">Nothing yet. Send a prompt below.</p>}
+        {items.length === 0 && <p class="muted">Nothing in this session yet.</p>}
         {items.map((item) => (
           <Item key={item.id} item={item} sessionId={id} />
         ))}

@@ -138,7 +138,8 @@ describe("phone app against the real relay and the wrapper with the demo agent",
     await approval.getByRole("button", { name: "Approve", exact: true }).tap();
     const patch = page.locator('[data-testid="approval"][data-kind="file_change"]').nth(1);
     await patch.waitFor({ timeout: 15_000 });
-    await patch.getByRole("button", { name: "Approve", exact: true }).tap();
+    await patch.getByRole("button", { name: "Approve for this session" }).tap();
+    await expect.poll(() => patch.getAttribute("data-decision"), { timeout: 10_000 }).toBe("accept_for_session");
     await expect.poll(() => page.getByTestId("session-state").textContent(), { timeout: 15_000 }).toBe("idle");
     expect(existsSync(join(wrapper.workDir, "codex-remote-demo.txt"))).toBe(true);
   });

@@ -110,6 +110,10 @@ describe("push subscription and offline shell against the real relay and wrapper
     await page.getByRole("button", { name: "light" }).tap();
     await page.getByRole("link", { name: "Back to sessions" }).tap();
     await shot(page, "12-session-list-light");
+    await page.getByTestId("session-row").tap();
+    await page.getByTestId("timeline").waitFor();
+    await shot(page, "12b-session-light");
+    await page.getByRole("link", { name: "Back to sessions" }).tap();
   });
 
   it("opens offline from the service worker's cache and says it is offline", async () => {
