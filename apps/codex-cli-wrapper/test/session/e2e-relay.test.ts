@@ -21,7 +21,7 @@ interface Laptop {
   close(): Promise<void>;
 }
 
-async function startLaptop(url: string, configDir: string): Promise<Laptop> {
+async function startLaptop(url: string, configDir: string, eventLogLimit?: number): Promise<Laptop> {
   const { keys, identity } = openLaptopKeys(configDir);
   const transport = new RelayTransport({
     url,
@@ -34,6 +34,7 @@ async function startLaptop(url: string, configDir: string): Promise<Laptop> {
   const seen: AgentEvent[] = [];
   const notices: string[] = [];
   const host = new SessionHost({
+    ...(eventLogLimit ? { eventLogLimit } : {}),
     sessionId: "s-e2e",
     agent: "demo",
     backend,
@@ -327,6 +328,66 @@ describe("hostile or broken frames from a paired phone", () => {
       const um = await phone.waitForEvent("user_message");
       expect(um.text).toBe("still alive?");
       await laptop.backend.interrupt();
+    } finally {
+      phone.close();
+      await laptop.close();
+      await relay.stop();
+    }
+  }, 90_000);
+});
+
+describe("two phones", () => {
+  it("both see the session; only the controller's input counts; either may answer an approval", async () => {
+    const relay = await startRelayProcess({ configDir: tempConfigDir() });
+    const laptop = await startLaptop(relay.url, tempConfigDir());
+    const a = new ScriptedPhone("phone-a");
+    const b = new ScriptedPhone("phone-b");
+    try {
+      await a.pair((await laptop.transport.pair()).link);
+      await b.pair((await laptop.transport.pair()).link);
+      await a.requestControl();
+      await a.waitFor(() => a.controller === a.deviceId, 5000, "a in control");
+      a.prompt("from a");
+      const requested = await b.waitForEvent("approval_requested");
+      expect((await a.waitForEvent("user_message")).text).toBe("from a");
+      // b is not in control, yet it may answer the approval; a's later answer loses.
+      b.approve(requested.requestId, "accept");
+      const resolved = await a.waitForEvent("approval_resolved");
+      expect(resolved.by).toBe(b.deviceId);
+      a.approve(requested.requestId, "decline");
+      // b's prompt is refused (relay drop), a's second approval is answered by a.
+      b.prompt("from b");
+      await b.waitFor(() => b.dropped.length > 0, 5000, "b's input dropped");
+      const patch = await a
+        .waitFor(() => a.events.filter((e) => e.event.kind === "approval_requested").length >= 2, 10_000, "patch")
+        .then(() => a.events.filter((e) => e.event.kind === "approval_requested")[1]!.event as { requestId: string });
+      a.approve(patch.requestId, "decline");
+      await b.waitForEvent("turn_completed");
+      expect(b.events.some((e) => e.event.kind === "user_message" && e.event.text === "from b")).toBe(false);
+      const resolutions = b.events.filter((e) => e.event.kind === "approval_resolved").map((e) => e.event);
+      expect(resolutions).toHaveLength(2);
+    } finally {
+      a.close();
+      b.close();
+      await laptop.close();
+      await relay.stop();
+    }
+  }, 90_000);
+});
+
+describe("a phone away longer than the event log keeps", () => {
+  it("is told what was trimmed and gets the rest in order", async () => {
+    const relay = await startRelayProcess({ configDir: tempConfigDir() });
+    const laptop = await startLaptop(relay.url, tempConfigDir(), 20);
+    const phone = new ScriptedPhone("late");
+    try {
+      // 60 events happen before the phone ever pairs; the log keeps the last 20.
+      for (let i = 0; i < 60; i++) laptop.host.publish({ kind: "text_delta", itemId: "x", delta: `d${i}` });
+      await phone.pair((await laptop.transport.pair()).link);
+      await phone.waitFor(() => phone.events.at(-1)?.seq === laptop.host.log.head, 10_000, "rest of the log");
+      expect(phone.frames.some((f) => f.type === "error" && f.code === "EVENTS_TRIMMED")).toBe(true);
+      const seqs = phone.events.map((e) => e.seq);
+      expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => laptop.host.log.head - 19 + i));
     } finally {
       phone.close();
       await laptop.close();
