@@ -59,3 +59,12 @@ describe("control frames → store inputs", () => {
     ]);
   });
 });
+
+describe("device name shown to the laptop", () => {
+  it("says what kind of device, nothing more", async () => {
+    const { deviceName } = await import("../src/net/pairing.ts");
+    expect(deviceName("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)")).toBe("iPhone");
+    expect(deviceName("Mozilla/5.0 (Linux; Android 15; Pixel 9)")).toBe("Android phone");
+    expect(deviceName("")).toBe("phone");
+  });
+});

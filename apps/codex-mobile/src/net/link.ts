@@ -20,6 +20,7 @@ import type { VoiceFrame } from "./actions.ts";
 import { frameToInputs } from "./frames.ts";
 import { Journal } from "./journal.ts";
 import type { LaptopRecord } from "./laptops.ts";
+import { deviceName } from "./pairing.ts";
 
 export type LinkState = "connecting" | "handshaking" | "online" | "reconnecting" | "laptop_offline" | "closed";
 
@@ -88,7 +89,7 @@ export class LaptopLink {
       this.client = new RelayClient({
         url: o.record.relayUrl,
         identity: { publicKey: identity.signing.publicKey, sign: (m) => signMessage(identity, m) },
-        register: { kind: "phone", name: "phone" },
+        register: { kind: "phone", name: deviceName() },
         reconnect: { initialMs: o.timing?.reconnectMs ?? 300, maxMs: 5000 },
         ackDelayMs: 20,
         ...(o.WebSocket ? { WebSocket: o.WebSocket } : {}),

@@ -20,6 +20,17 @@ export interface PairedResult {
   sas: string;
 }
 
+/** A name the laptop shows for this phone ("iPhone", "Android phone", ...); never anything identifying. */
+export function deviceName(ua: string = typeof navigator === "undefined" ? "" : navigator.userAgent): string {
+  if (/iPhone/.test(ua)) return "iPhone";
+  if (/iPad/.test(ua)) return "iPad";
+  if (/Android/.test(ua)) return "Android phone";
+  if (/Macintosh/.test(ua)) return "Mac browser";
+  if (/Windows/.test(ua)) return "Windows browser";
+  if (/Linux/.test(ua)) return "Linux browser";
+  return "phone";
+}
+
 /** Where the relay is when the link's relay URL is http(s): its WebSocket endpoint. */
 export function relayWsUrl(relayUrl: string): string {
   const u = new URL(relayUrl);
@@ -44,14 +55,14 @@ export async function pairWithLink(
   const client = new RelayClient({
     url,
     identity: { publicKey: identity.signing.publicKey, sign: (m) => signMessage(identity, m) },
-    register: { kind: "phone", name: opts.name ?? "phone" },
+    register: { kind: "phone", name: opts.name ?? deviceName() },
     reconnect: { initialMs: 300, maxMs: 5000 },
     ackDelayMs: 20,
     ...(opts.WebSocket ? { WebSocket: opts.WebSocket } : {}),
   });
   try {
     await client.connect();
-    const { host } = await client.claimPairing(offer.roomId, offer.wrapperPublicKey, opts.name ?? "phone");
+    const { host } = await client.claimPairing(offer.roomId, offer.wrapperPublicKey, opts.name ?? deviceName());
     const accepted = new Promise<HandshakeMessage>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error("the laptop did not answer the pairing")), opts.timeoutMs ?? 15_000);
       const off = client.on("frame", (env) => {

@@ -133,7 +133,11 @@ export function PairScreen({ link }: { link?: string }) {
                 class="danger grow"
                 onClick={() => {
                   flow.current?.cancel();
-                  setStep({ k: "input" });
+                  setStep({
+                    k: "error",
+                    message:
+                      "Not paired: the codes differ, so someone may be in the middle. Nothing was stored on this phone; on the laptop, remove it with `codex-remote devices revoke`.",
+                  });
                 }}
               >
                 They differ
