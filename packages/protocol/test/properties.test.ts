@@ -6,7 +6,9 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  acceptSession,
   CONTROL_FRAME_TYPES,
+  createPairingOffer,
   createSecureChannel,
   decodeBinaryFrame,
   decodeControlFrame,
@@ -15,10 +17,14 @@ import {
   encodeBinaryFrame,
   encodeControlFrame,
   encodeControlFrameBytes,
+  generateDeviceIdentity,
+  initiateSession,
   ProtocolError,
   parseDeviceIdentity,
   parsePairingLink,
   peekSealedHeader,
+  publicIdentity,
+  toBase64Url,
 } from "../src/index.ts";
 import { binaryFrame, controlFrame, mutate } from "./arbitraries.ts";
 
@@ -190,6 +196,76 @@ describe("decoders on hostile input", () => {
       }),
       runs(4_000),
     );
+  });
+});
+
+describe("handshakes on hostile but well-formed messages", () => {
+  const key: fc.Arbitrary<string> = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => toBase64Url(b));
+  const identity = fc.oneof(
+    fc.record({ deviceId: key, signingPublicKey: key, agreementPublicKey: key }),
+    fc.uint8Array({ minLength: 32, maxLength: 32 }).chain((signing) =>
+      key.map((agreement) => ({
+        deviceId: toBase64Url(signing),
+        signingPublicKey: toBase64Url(signing),
+        agreementPublicKey: agreement,
+      })),
+    ),
+  );
+
+  it("pairing responses, session inits and accepts with random keys and MACs only yield ProtocolError", () => {
+    const laptop = generateDeviceIdentity();
+    const phone = generateDeviceIdentity();
+    const pending = createPairingOffer({ relayUrl: "ws://127.0.0.1:1/ws" });
+    fc.assert(
+      fc.property(key, identity, key, key, (ephemeral, who, proof, confirm) => {
+        onlyProtocolErrors(() =>
+          pending.accept(
+            {
+              type: "pairing_response",
+              v: 1,
+              roomId: pending.offer.roomId,
+              ephemeralPublicKey: ephemeral,
+              identity: who,
+              proof,
+              confirm,
+            },
+            laptop,
+          ),
+        );
+        const init = {
+          type: "session_init" as const,
+          v: 1 as const,
+          sessionId: toBase64Url(new Uint8Array(16)),
+          role: "phone" as const,
+          deviceId: phone.deviceId,
+          ephemeralPublicKey: ephemeral,
+        };
+        onlyProtocolErrors(() =>
+          acceptSession(laptop, publicIdentity(phone), init).verifyFinish({
+            type: "session_finish",
+            v: 1,
+            sessionId: init.sessionId,
+            confirm,
+          }),
+        );
+        const initiator = initiateSession(phone, publicIdentity(laptop), "phone");
+        expect(
+          onlyProtocolErrors(() =>
+            initiator.complete({
+              type: "session_accept",
+              v: 1,
+              sessionId: initiator.init.sessionId,
+              deviceId: laptop.deviceId,
+              ephemeralPublicKey: ephemeral,
+              confirm,
+            }),
+          ),
+        ).toBe("rejected");
+      }),
+      runs(300),
+    );
+    // Random responses never consumed the offer beyond the lock-out: it is locked, not crashed.
+    expect(typeof pending.used).toBe("boolean");
   });
 });
 
