@@ -15,9 +15,12 @@ const DECIDED: Record<ApprovalDecision, string> = {
 export function ApprovalCard({
   item,
   sessionId,
+  diffShown = false,
 }: {
   item: Extract<TimelineItem, { kind: "approval" }>;
   sessionId: string;
+  /** The same diff is already on screen in its file-change card just above. */
+  diffShown?: boolean;
 }) {
   const { actions } = useServices();
   const what =
@@ -36,7 +39,7 @@ export function ApprovalCard({
         {item.command ?? item.summary}
       </div>
       {item.reason && <div class="small muted">{item.reason}</div>}
-      {item.diff && (
+      {item.diff && !diffShown && (
         <Suspense fallback={<div class="muted small">Loading diff…</div>}>
           <DiffView diff={item.diff} />
         </Suspense>

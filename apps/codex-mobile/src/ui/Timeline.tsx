@@ -9,6 +9,8 @@ const DiffView = lazy(() => import("./DiffView.tsx").then((m) => m.DiffView));
 export function Timeline({ id }: { id: string }) {
   const items = useAppState((s) => s.sessions[id]?.items ?? []);
   const applied = useAppState((s) => s.sessions[id]?.sync.applied ?? 0);
+  // A patch approval repeats the diff its file change already shows: show it once.
+  const shownDiffs = new Set(items.flatMap((i) => (i.kind === "file_change" && i.diff ? [i.diff] : [])));
   const ref = useRef<HTMLElement>(null);
   const content = useRef<HTMLElement>(null);
   const stick = useRef(true);
@@ -45,14 +47,27 @@ export function Timeline({ id }: { id: string }) {
       >
         {items.length === 0 && <p class="muted">Nothing in this session yet.</p>}
         {items.map((item) => (
-          <Item key={item.id} item={item} sessionId={id} />
+          <Item
+            key={item.id}
+            item={item}
+            sessionId={id}
+            diffShown={item.kind === "approval" && shownDiffs.has(item.diff ?? "")}
+          />
         ))}
       </section>
     </main>
   );
 }
 
-const Item = memo(function Item({ item, sessionId }: { item: TimelineItem; sessionId: string }) {
+const Item = memo(function Item({
+  item,
+  sessionId,
+  diffShown,
+}: {
+  item: TimelineItem;
+  sessionId: string;
+  diffShown: boolean;
+}) {
   switch (item.kind) {
     case "user":
       return (
@@ -121,7 +136,7 @@ const Item = memo(function Item({ item, sessionId }: { item: TimelineItem; sessi
         </article>
       );
     case "approval":
-      return <ApprovalCard item={item} sessionId={sessionId} />;
+      return <ApprovalCard item={item} sessionId={sessionId} diffShown={diffShown} />;
     case "notice":
       return (
         <div class="card small muted" role="status" data-testid="notice" data-code={item.code}>

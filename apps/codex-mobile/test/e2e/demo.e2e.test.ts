@@ -97,8 +97,10 @@ describe("phone app against the real relay and the wrapper with the demo agent",
   it("shows the patch as a per-file diff and denies it", async () => {
     const approval = page.locator('[data-testid="approval"][data-kind="file_change"]');
     await approval.waitFor({ timeout: 15_000 });
-    const diffFile = approval.getByTestId("diff-file").first();
+    // the diff shows once, in the file change the approval is about (per file, collapsible)
+    const diffFile = page.locator('[data-testid="file-change"] [data-testid="diff-file"]').first();
     await diffFile.waitFor();
+    expect(await approval.getByTestId("diff-file").count()).toBe(0);
     expect(await diffFile.locator("summary").textContent()).toContain("codex-remote-demo.txt");
     expect(await diffFile.locator(".ln.add").count()).toBeGreaterThan(0);
     await approval.scrollIntoViewIfNeeded();
