@@ -5,10 +5,10 @@
  */
 import {
   authTranscript,
-  decodeDeliver,
   encodeSend,
   fromBase64Url,
   generateWebCryptoIdentity,
+  peekDeliver,
   type RelayIdentity,
   toBase64Url,
 } from "@codex-remote/protocol/relay";
@@ -125,7 +125,7 @@ async function makePair(kind: string, url: string): Promise<Pair> {
     },
     onReceive: (cb) => {
       phone.onBinary = (buf) => {
-        const d = decodeDeliver(buf);
+        const d = peekDeliver(buf);
         if (!d) return;
         cb(d.payload);
         if (++unacked >= 256) {

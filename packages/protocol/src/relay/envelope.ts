@@ -160,3 +160,11 @@ export function decodeDeliver(b: Uint8Array): DeliverEnvelope | undefined {
   const seq = u32(b, at) * 2 ** 32 + u32(b, at + 4);
   return { room, cls, sender, seq, payload: b.subarray(at + 8) };
 }
+
+/** Sequence and ciphertext of a deliver envelope without decoding its ids (hot receive paths). */
+export function peekDeliver(b: Uint8Array): { seq: number; payload: Uint8Array } | undefined {
+  if (b.length < 4 || b[0] !== ENVELOPE_DELIVER) return undefined;
+  const at = 3 + b[2]! + 1 + (b[3 + b[2]!] ?? 0);
+  if (b.length < at + 8) return undefined;
+  return { seq: u32(b, at) * 2 ** 32 + u32(b, at + 4), payload: b.subarray(at + 8) };
+}

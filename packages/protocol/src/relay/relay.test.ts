@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { authTranscript, generateWebCryptoIdentity, verifyAuthSignature } from "./auth.ts";
 import { fromBase64Url, toBase64Url } from "./base64url.ts";
-import { decodeDeliver, decodeSend, encodeDeliver, encodeSend } from "./envelope.ts";
+import { decodeDeliver, decodeSend, encodeDeliver, encodeSend, peekDeliver } from "./envelope.ts";
 import { closeCodeFor, codeForClose, RELAY_ERRORS } from "./errors.ts";
 import { parseClientMessage, parseServerMessage } from "./messages.ts";
 
@@ -13,6 +13,7 @@ describe("relay wire", () => {
     const sender = "A".repeat(43);
     const d = encodeDeliver({ room: "r", cls: "control", sender, seq: 2 ** 40 + 5, payload });
     expect(decodeDeliver(d)).toEqual({ room: "r", cls: "control", sender, seq: 2 ** 40 + 5, payload });
+    expect(peekDeliver(d)).toEqual({ seq: 2 ** 40 + 5, payload });
     expect(decodeSend(new Uint8Array([1, 9, 1, 65]))).toBeUndefined();
     expect(decodeSend(new Uint8Array([1, 0, 1, 0x2f, 0, 0, 0, 0, 0, 0, 0, 0]))).toBeUndefined();
     expect(decodeSend(d)).toBeUndefined();
