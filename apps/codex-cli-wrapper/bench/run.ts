@@ -187,6 +187,7 @@ async function catOnce(
   await new Promise((r) => setTimeout(r, 300));
   const expected = FILE_MB * 1024 * 1024;
   const startBytes = localBytes();
+  const cpu0 = process.cpuUsage();
   const t0 = now();
   const done = new Promise<number>((resolve) => {
     onLocal(() => {
@@ -196,6 +197,8 @@ async function catOnce(
   });
   terminal.write(`cat ${file}\r`);
   const ms = await done;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   let phoneBytes: number | undefined;
   if (phone) {
     if (phoneMode === "stalled") phone.child.kill("SIGCONT");
@@ -207,7 +210,7 @@ async function catOnce(
   await lap?.host.close();
   await lap?.transport.close();
   await terminal.close();
-  return { ms, phoneBytes, stats };
+  return { ms, cpuMs, phoneBytes, stats };
 }
 
 const relay = await startRelayProcess({ configDir: tmp() });
@@ -248,17 +251,22 @@ try {
   const everyByte = median(runs.everyByte);
   log(`   (median of ${REPS} interleaved runs each)`);
   const mbps = (ms: number) => ((FILE_MB / ms) * 1000).toFixed(1);
-  log(`   baseline: no mirror                       ${base.ms.toFixed(0)} ms  (${mbps(base.ms)} MiB/s)`);
   log(
-    `   phone attached (mirrored)                 ${attached.ms.toFixed(0)} ms  (${mbps(attached.ms)} MiB/s)  ratio ${(attached.ms / base.ms).toFixed(2)}x; phone got ${((attached.phoneBytes ?? 0) / 1048576).toFixed(1)} MiB, mirror ${JSON.stringify(attached.stats)}`,
+    `   baseline: no mirror                       ${base.ms.toFixed(0)} ms, laptop CPU ${base.cpuMs.toFixed(0)} ms  (${mbps(base.ms)} MiB/s)`,
   );
   log(
-    `   phone stalled (SIGSTOP)                   ${stalled.ms.toFixed(0)} ms  (${mbps(stalled.ms)} MiB/s)  ratio ${(stalled.ms / base.ms).toFixed(2)}x; mirror ${JSON.stringify(stalled.stats)}`,
+    `   phone attached (mirrored)                 ${attached.ms.toFixed(0)} ms, laptop CPU ${attached.cpuMs.toFixed(0)} ms  (${mbps(attached.ms)} MiB/s)  ratio ${(attached.ms / base.ms).toFixed(2)}x; phone got ${((attached.phoneBytes ?? 0) / 1048576).toFixed(1)} MiB, mirror ${JSON.stringify(attached.stats)}`,
   );
   log(
-    `   phone attached, no byte budget            ${everyByte.ms.toFixed(0)} ms  (${mbps(everyByte.ms)} MiB/s)  ratio ${(everyByte.ms / base.ms).toFixed(2)}x; phone got ${((everyByte.phoneBytes ?? 0) / 1048576).toFixed(1)} MiB, mirror ${JSON.stringify(everyByte.stats)}`,
+    `   phone stalled (SIGSTOP)                   ${stalled.ms.toFixed(0)} ms, laptop CPU ${stalled.cpuMs.toFixed(0)} ms  (${mbps(stalled.ms)} MiB/s)  ratio ${(stalled.ms / base.ms).toFixed(2)}x; mirror ${JSON.stringify(stalled.stats)}`,
+  );
+  log(
+    `   phone attached, no byte budget            ${everyByte.ms.toFixed(0)} ms, laptop CPU ${everyByte.cpuMs.toFixed(0)} ms  (${mbps(everyByte.ms)} MiB/s)  ratio ${(everyByte.ms / base.ms).toFixed(2)}x; phone got ${((everyByte.phoneBytes ?? 0) / 1048576).toFixed(1)} MiB, mirror ${JSON.stringify(everyByte.stats)}`,
   );
   log(`   slow phone vs phone keeping up (local terminal time): ${(stalled.ms / attached.ms).toFixed(2)}x`);
+  log(
+    `   laptop process CPU vs no mirror: attached ${(attached.cpuMs / base.cpuMs).toFixed(2)}x, stalled ${(stalled.cpuMs / base.cpuMs).toFixed(2)}x, every byte ${(everyByte.cpuMs / base.cpuMs).toFixed(2)}x`,
+  );
 } finally {
   await relay.stop();
 }
