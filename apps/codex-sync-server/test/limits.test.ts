@@ -42,7 +42,7 @@ describe("relay limits (each configurable, each refused with a typed code)", () 
     host.on("dropped", (d) => codes.push(d.code));
     for (let i = 0; i < 200; i++) host.send(room, "output", payload(i));
     await host.flushed();
-    expect(codes.length).toBeGreaterThanOrEqual(140);
+    expect(codes.length).toBeGreaterThanOrEqual(100);
     expect(new Set(codes)).toEqual(new Set(["rate_limited"]));
     host.close();
 
@@ -52,7 +52,7 @@ describe("relay limits (each configurable, each refused with a typed code)", () 
     s2.host.on("dropped", (d) => codes2.push(d.code));
     for (let i = 0; i < 10; i++) s2.host.send(s2.room, "output", payload(i, 4000));
     await s2.host.flushed();
-    expect(codes2.length).toBeGreaterThanOrEqual(7);
+    expect(codes2.length).toBeGreaterThanOrEqual(5);
     expect(await metric(r2, "relay_drops_total")).toMatch(/reason="rate_limited"} (\d+)/);
     s2.host.close();
     s2.phone.close();
@@ -117,7 +117,7 @@ describe("relay limits (each configurable, each refused with a typed code)", () 
     expect(got).toEqual([...Array(600).keys()]);
     again.close();
     host.close();
-  });
+  }, 90_000);
 });
 
 describe("refused connection attempts while others keep being served", () => {

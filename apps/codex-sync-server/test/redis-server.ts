@@ -22,7 +22,7 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("redis-server did not start")), 10_000);
+    const t = setTimeout(() => reject(new Error("redis-server did not start")), 30_000);
     proc.once("error", (e) => {
       clearTimeout(t);
       reject(e);

@@ -49,5 +49,5 @@ describe("two relay instances on one Redis", () => {
       await a.close();
       await b.close();
     }
-  });
+  }, 120_000);
 });
