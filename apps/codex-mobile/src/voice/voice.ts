@@ -53,14 +53,18 @@ export function createVoice(sink: VoiceSink): VoiceIO {
         data: new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength).slice(),
       });
   };
+  /** Frames of speech heard while a reply plays; a few in a row (60 ms) is a barge-in. */
+  let talkOver = 0;
   const onFrame = (frame: Int16Array) => {
-    const edge = vad.push(frame);
-    if (edge === "start" && player?.playing) {
-      player.stop(); // barge-in by speaking
+    vad.push(frame);
+    talkOver = vad.speaking && player?.playing ? talkOver + 1 : 0;
+    if (talkOver >= vad.onFrames && player?.playing) {
+      talkOver = 0;
+      player.stop(); // barge-in by speaking over the reply
       sink.bargeIn();
     }
     const sending = mode === "hold" ? pressed : vad.speaking;
-    if (mode === "handsfree" && edge === "start") for (const f of preroll.splice(0)) emit(f);
+    if (mode === "handsfree" && sending) for (const f of preroll.splice(0)) emit(f);
     if (sending) emit(frame);
     else {
       preroll.push(frame);

@@ -95,4 +95,40 @@ describe("voice client in headless Chromium", () => {
     expect(r.bargeIns).toBe(1);
     expect(r.states).toContain("sending");
   });
+
+  it("hands-free: the VAD decides what to send, and speech over the reply barges in", async () => {
+    const r = await page.evaluate(async () => {
+      const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+      type Frame = { codec: string; sampleRate: number; frameMs: number; data: Uint8Array };
+      interface Io {
+        state: string;
+        start(mode: string): Promise<void>;
+        play(f: Frame): void;
+        stop(): void;
+      }
+      const { createVoice } = (window as unknown as { voiceModule: { createVoice: (s: object) => Io } }).voiceModule;
+      const sent: Frame[] = [];
+      let bargeIns = 0;
+      const v = createVoice({ frame: (f: Frame) => sent.push(f), bargeIn: () => bargeIns++ });
+      await v.start("handsfree");
+      await sleep(2500);
+      const sentHandsFree = sent.length;
+      // a 4 s reply made of the mic's own frames; the fake mic beeps about once a second
+      const reply = sent.slice(0, 50);
+      for (let i = 0; i < 4; i++) for (const f of reply) v.play(f);
+      const t0 = performance.now();
+      while (v.state !== "speaking" && performance.now() - t0 < 3000) await sleep(10);
+      const spoke = v.state === "speaking";
+      while (v.state === "speaking" && performance.now() - t0 < 6000) await sleep(10);
+      const playedMs = performance.now() - t0;
+      v.stop();
+      return { sentHandsFree, spoke, playedMs, bargeIns };
+    });
+    // hands-free sends only from the VAD's speech onset on (plus 200 ms of pre-roll), never the silence before
+    expect(r.sentHandsFree).toBeGreaterThan(0);
+    expect(r.sentHandsFree).toBeLessThan(125);
+    expect(r.spoke).toBe(true);
+    expect(r.bargeIns).toBeGreaterThanOrEqual(1);
+    expect(r.playedMs).toBeLessThan(3500); // cut short of the 4 s reply by speech
+  });
 });
