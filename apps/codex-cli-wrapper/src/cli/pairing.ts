@@ -3,7 +3,6 @@ import QRCode from "qrcode";
 import { WrapperError } from "../config/errors.ts";
 import type { Settings } from "../config/schema.ts";
 import { openLaptopKeys } from "../keys/identity.ts";
-import type { SessionHost } from "../session/host.ts";
 import { type PairingTicket, RelayTransport } from "../session/relay-transport.ts";
 import { relayHttpBase } from "./commands/doctor.ts";
 
@@ -56,5 +55,3 @@ export function connectRelay(settings: Settings, notice: (text: string) => void)
     },
   };
 }
-
-export type HostRef = () => SessionHost;
