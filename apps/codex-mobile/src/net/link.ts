@@ -396,7 +396,7 @@ export class LaptopLink {
   }
 
   #dispatch(input: StoreInput): void {
-    this.#o.store.dispatch(input);
+    this.#o.store.dispatch(input.type === "session_open" ? { ...input, laptop: this.record.name } : input);
   }
 
   #everySession(input: { type: "presence"; online: boolean } | { type: "control"; state: "refused" }): void {

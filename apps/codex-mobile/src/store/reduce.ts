@@ -61,6 +61,7 @@ function reduceSession(s: SessionView, input: Exclude<StoreInput, { type: "conne
         lastActivity: Math.max(s.lastActivity, input.at),
         ...(input.cwd !== undefined ? { cwd: input.cwd } : {}),
         ...(input.model !== undefined ? { model: input.model } : {}),
+        ...(input.laptop !== undefined ? { laptop: input.laptop } : {}),
       };
     case "session_close":
       return { ...s, closed: true, online: false, turnActive: false, lastActivity: Math.max(s.lastActivity, input.at) };
@@ -253,6 +254,7 @@ export function sessionState(s: SessionView): SessionState {
 export interface SessionSummary {
   id: string;
   agent: string;
+  laptop: string;
   folder: string;
   state: SessionState;
   lastActivity: number;
@@ -265,6 +267,7 @@ export function sessionList(state: AppState): SessionSummary[] {
     .map((s) => ({
       id: s.id,
       agent: s.agent,
+      laptop: s.laptop ?? "",
       folder: s.cwd ?? "",
       state: sessionState(s),
       lastActivity: s.lastActivity,

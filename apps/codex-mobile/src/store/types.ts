@@ -10,6 +10,8 @@ export type StoreInput =
       cwd?: string;
       model?: string;
       mode: SessionMode;
+      /** The paired laptop this session runs on (its name on this phone). */
+      laptop?: string;
       at: number;
     }
   | { type: "session_close"; sessionId: string; at: number }
@@ -105,6 +107,7 @@ export interface SessionView {
   agent: string;
   cwd?: string;
   model?: string;
+  laptop?: string;
   mode: SessionMode;
   online: boolean;
   closed: boolean;

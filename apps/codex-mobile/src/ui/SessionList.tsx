@@ -52,6 +52,7 @@ export function SessionList() {
                 <div class="row small muted">
                   <span class="grow ellipsis">
                     {s.agent} · {s.folder || "unknown folder"}
+                    {s.laptop ? ` · ${s.laptop}` : ""}
                   </span>
                   <span>{ago(s.lastActivity)}</span>
                 </div>
