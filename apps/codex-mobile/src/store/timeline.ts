@@ -150,6 +150,9 @@ export function applyToTimeline(
         ...items,
         { kind: "error", id: `error-${seq}`, code: event.code, message: event.message, fatal: event.fatal },
       ];
+    default:
+      // An event kind newer than this app: nothing to draw, and nothing breaks.
+      return items;
   }
 }
 
