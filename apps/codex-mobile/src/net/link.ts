@@ -69,6 +69,7 @@ export class LaptopLink {
   #liveness: ReturnType<typeof setInterval> | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #handshaking = false;
+  #again = false;
   #closed = false;
   #terminalSeq = 0;
   #audioSeq = 0;
@@ -107,9 +108,13 @@ export class LaptopLink {
     });
     this.client.on("gap", (m) => {
       if (m.room !== this.record.room) return;
-      for (const id of this.#sessions)
+      for (const id of this.#sessions) {
         this.#dispatch({ type: "gap", sessionId: id, from: m.from, to: m.to, at: Date.now() });
-      void this.#handshake(true);
+        this.#resyncPending.add(id);
+      }
+      // A handshake may be running already (the rejoin that brought the gap): run one more after it.
+      if (this.#handshaking) this.#again = true;
+      else void this.#handshake();
     });
     this.client.on("control_refused", (m) => {
       if (m.room === this.record.room) this.#everySession({ type: "control", state: "refused" });
@@ -237,6 +242,10 @@ export class LaptopLink {
       this.#retry = setTimeout(() => void this.#handshake(), 5000);
     } finally {
       this.#handshaking = false;
+      if (this.#again) {
+        this.#again = false;
+        void this.#handshake();
+      }
     }
   }
 

@@ -121,11 +121,22 @@ export async function startWrapper(opts: {
   agent: "demo" | "shell" | "codex";
   configDir: string;
   env?: Record<string, string>;
+  extraArgs?: string[];
 }): Promise<Wrapper> {
   const workDir = tempDir("cm-work-");
   const child = spawn(
     process.execPath,
-    [WRAPPER_BIN, "--agent", opts.agent, "--relay", opts.relayUrl, "--pair", "--cwd", workDir],
+    [
+      WRAPPER_BIN,
+      "--agent",
+      opts.agent,
+      "--relay",
+      opts.relayUrl,
+      "--pair",
+      "--cwd",
+      workDir,
+      ...(opts.extraArgs ?? []),
+    ],
     {
       cwd: workDir,
       env: { ...process.env, XDG_CONFIG_HOME: opts.configDir, NO_COLOR: "1", SHELL: "/bin/sh", ...opts.env },
