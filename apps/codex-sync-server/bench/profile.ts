@@ -11,7 +11,14 @@ const srv = fork(here("./server-process.ts"), [kind], {
 const load = fork(here("./load.ts"), [], { execArgv: base });
 const url = await new Promise<string>((r) => srv.on("message", (m: { url?: string }) => m.url && r(m.url)));
 await new Promise((r) => load.on("message", (m: { ready?: boolean }) => m.ready && r(null)));
-load.send({ cmd: "throughput", kind, url, size: Number(size), n: Number(n), windowBytes: Number(process.env.WIN ?? 1 << 20) });
+load.send({
+  cmd: "throughput",
+  kind,
+  url,
+  size: Number(size),
+  n: Number(n),
+  windowBytes: Number(process.env.WIN ?? 1 << 20),
+});
 const res = await new Promise((r) => load.on("message", (m: { result?: unknown }) => m.result && r(m.result)));
 console.log(res);
 srv.send({ cmd: "exit" });

@@ -9,11 +9,18 @@
  * p50/p99 at a fixed 1,000 frames/s, and memory per idle connection at 1k and 5k connections.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const execArgv = ["--conditions=@codex-remote/source", "--expose-gc", "--no-warnings"];
 const quick = process.argv.includes("--quick");
+// the SQLite files of the runs; removed at the end
+const benchDir = mkdtempSync(join(tmpdir(), "relay-bench-run-"));
+process.env.BENCH_DIR = benchDir;
+process.on("exit", () => rmSync(benchDir, { recursive: true, force: true }));
 
 type Json = Record<string, unknown>;
 

@@ -44,7 +44,7 @@ async function main() {
   let url: string;
   if (kind === "baseline") url = await baseline();
   else {
-    const dir = mkdtempSync(join(tmpdir(), "relay-bench-"));
+    const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), "relay-bench-"));
     const relay = await startRelay({
       store: kind === "sqlite" ? "sqlite" : "memory",
       sqlitePath: join(dir, "bench.sqlite"),
