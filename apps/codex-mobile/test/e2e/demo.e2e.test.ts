@@ -75,6 +75,19 @@ describe("phone app against the real relay and the wrapper with the demo agent",
     await page.getByTestId("user-message").filter({ hasText: "say hello" }).waitFor();
     const text = page.getByTestId("agent-text").first();
     await expect.poll(() => text.textContent(), { timeout: 15_000 }).toContain("demo agent");
+    // one-handed and accessible: every control has a name and a thumb-sized target
+    const controls = await page.evaluate(() =>
+      [...document.querySelectorAll("button, a[href], textarea, input")].map((el) => {
+        const r = el.getBoundingClientRect();
+        const label =
+          el.getAttribute("aria-label") ?? (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : "");
+        return { name: (label || el.textContent || "").trim(), h: r.height, visible: r.width > 0 };
+      }),
+    );
+    for (const c of controls.filter((c) => c.visible)) {
+      expect(c.name, "control without an accessible name").not.toBe("");
+      expect(c.h, `${c.name} is too small to tap`).toBeGreaterThanOrEqual(44);
+    }
     await expect
       .poll(() => page.getByTestId("session-state").textContent(), { timeout: 15_000 })
       .toBe("needs approval");
