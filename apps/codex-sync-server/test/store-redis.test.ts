@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Relay } from "../src/server.ts";
 import { RedisStore } from "../src/store/redis.ts";
-import { indexOf, pairedSetup, relay, sendMany, until } from "./helpers.ts";
+import { indexOf, next, pairedSetup, relay, sendMany, until } from "./helpers.ts";
 import { startRedis } from "./redis-server.ts";
 import { storeContract } from "./store-contract.ts";
 
@@ -43,6 +43,10 @@ describe("two relay instances on one Redis", () => {
       await sendMany(onB, room, 0, 100);
       await until(() => back.length >= 100, 20_000, "100 frames on A");
       expect(back).toEqual([...Array(100).keys()]);
+      // revoking on A cuts the phone's connection on B
+      const cut = next(onB, "close");
+      await host.revokeDevice(onB.deviceId);
+      expect(await cut).toMatchObject({ error: "device_revoked", willReconnect: false });
       host.close();
       onB.close();
     } finally {
