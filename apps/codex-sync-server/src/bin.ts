@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --conditions=@codex-remote/source
 import { ConfigError, loadConfig } from "./config.ts";
 import { startRelay } from "./server.ts";
 

@@ -73,6 +73,8 @@ export async function startRelay(input: RelayConfigInput | RelayConfig = {}, opt
       redact: ["req.headers.authorization", "req.headers.cookie"],
       ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
+    // no per-request child logger: a WebSocket upgrade would keep one alive per idle connection
+    childLoggerFactory: (logger) => logger,
   });
   const store = opts.store ?? (await openStore(config));
   const metrics = createMetrics();
