@@ -21,6 +21,12 @@ Options:
   --model M     model name passed to the agent
   --cwd DIR     working directory of the agent (default: the current one)
   --pair        print the pairing QR code at start (automatic while no phone is paired)
+  --control G   a phone asks for control: ask (default: y/n here; refused without a terminal),
+                auto (granted) or never (refused)
+  --mirror-bytes-per-second N
+                terminal output mirrored to phones per second before a snapshot resync (default
+                4194304; 0 = every byte)
+  --no-voice    refuse voice (audio frames) from the phone (default: offline pocketsphinx + espeak-ng)
   -h, --help    this help; \`codex-remote <command> --help\` for a command
 
 In a TUI or shell session, Ctrl-] opens a line for slash commands (/pair, /status, /control, /help).

@@ -80,6 +80,10 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
     cwd: opts.cwd,
     eventLogLimit: settings.offlineQueueLimit,
     terminalBacklogBytes: settings.terminalBacklogBytes,
+    terminalBytesPerSecond: settings.mirrorBytesPerSecond,
+    controlGrant: settings.controlGrant,
+    // y/n for a phone's control request needs a person at an interactive terminal.
+    askLocal: process.stdin.isTTY === true && process.stdout.isTTY === true,
     ...(handoff
       ? {
           localKeys: (d: string | Uint8Array) => {
@@ -164,7 +168,13 @@ async function runStructured(host: SessionHost, backend: CodexBackend, opts: Int
       try {
         const answer = line.trim().toLowerCase();
         const isYesNo = answer === "y" || answer === "yes" || answer === "n" || answer === "no";
-        const pending = isYesNo ? (tty ? host.pendingApprovals()[0] : await nextApproval()) : undefined;
+        // A phone's control request waiting for y/n comes before a pending approval.
+        const pending =
+          isYesNo && host.pendingControlRequest === undefined
+            ? tty
+              ? host.pendingApprovals()[0]
+              : await nextApproval()
+            : undefined;
         if (pending) {
           host.answerApproval(pending, answer.startsWith("y") ? "accept" : "decline", { kind: "local" });
         } else {

@@ -3,7 +3,15 @@ import { parse as parseToml } from "smol-toml";
 import type { z } from "zod";
 import { WrapperError } from "./errors.ts";
 import { configFile, configDir as defaultConfigDir } from "./paths.ts";
-import { type AgentChoice, type ApprovePolicy, ConfigFile, DEFAULTS, RelayUrl, type Settings } from "./schema.ts";
+import {
+  type AgentChoice,
+  type ApprovePolicy,
+  ConfigFile,
+  type ControlGrant,
+  DEFAULTS,
+  RelayUrl,
+  type Settings,
+} from "./schema.ts";
 
 /** Flags that override the file (undefined = not given). */
 export interface SettingsOverrides {
@@ -13,6 +21,9 @@ export interface SettingsOverrides {
   readonly relayUrl?: string | undefined;
   readonly relayHost?: string | undefined;
   readonly relayPort?: number | undefined;
+  readonly controlGrant?: ControlGrant | undefined;
+  readonly mirrorBytesPerSecond?: number | undefined;
+  readonly voice?: boolean | undefined;
 }
 
 /** `relay.port: expected number, received string` — the dotted key first, so the user finds the line. */
@@ -83,5 +94,15 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     shell: file.agents?.shell ?? env.SHELL ?? "/bin/sh",
     offlineQueueLimit: file.session?.offline_queue_limit ?? DEFAULTS.offlineQueueLimit,
     terminalBacklogBytes: file.session?.terminal_backlog_bytes ?? DEFAULTS.terminalBacklogBytes,
+    controlGrant: overrides.controlGrant ?? file.control?.grant ?? DEFAULTS.controlGrant,
+    mirrorBytesPerSecond:
+      overrides.mirrorBytesPerSecond ?? file.session?.mirror_bytes_per_second ?? DEFAULTS.mirrorBytesPerSecond,
+    voice: {
+      enabled: overrides.voice ?? file.voice?.enabled ?? true,
+      stt: file.voice?.stt ?? "pocketsphinx",
+      tts: file.voice?.tts ?? "espeak",
+      openaiApiKey: file.voice?.openai_api_key ?? env.OPENAI_API_KEY,
+      openaiBaseUrl: file.voice?.openai_base_url,
+    },
   };
 }

@@ -10,6 +10,17 @@ export type AgentChoice = z.infer<typeof AgentChoice>;
 export const ApprovePolicy = z.enum(["ask", "always", "never"]);
 export type ApprovePolicy = z.infer<typeof ApprovePolicy>;
 
+/** Who decides when a paired phone asks for control: the laptop user (default), nobody (granted), or refused. */
+export const ControlGrant = z.enum(["ask", "auto", "never"]);
+export type ControlGrant = z.infer<typeof ControlGrant>;
+
+/** Terminal mirror byte budget per second; 0 = mirror every byte (no budget). */
+export const MirrorBytesPerSecond = z
+  .number()
+  .int()
+  .min(0)
+  .max(1024 * 1024 * 1024);
+
 export const RelayUrl = z
   .string()
   .url()
@@ -49,6 +60,26 @@ export const ConfigFile = z.strictObject({
         .min(1024)
         .max(64 * 1024 * 1024)
         .optional(),
+      /** Terminal output mirrored to phones per second before the mirror drops to a snapshot; 0 = no budget. */
+      mirror_bytes_per_second: MirrorBytesPerSecond.optional(),
+    })
+    .optional(),
+  control: z
+    .strictObject({
+      /** A paired phone asks for control: `ask` the laptop user (y/n), `auto` grant, `never` refuse. */
+      grant: ControlGrant.optional(),
+    })
+    .optional(),
+  voice: z
+    .strictObject({
+      /** Accept voice (audio frames) from the phone in control. */
+      enabled: z.boolean().optional(),
+      /** Speech-to-text / text-to-speech: offline (pocketsphinx + espeak-ng) or openai (needs a key). */
+      stt: z.enum(["pocketsphinx", "openai"]).optional(),
+      tts: z.enum(["espeak", "openai"]).optional(),
+      /** API key for the openai adapters (else OPENAI_API_KEY). */
+      openai_api_key: z.string().min(1).optional(),
+      openai_base_url: z.string().url().optional(),
     })
     .optional(),
 });
@@ -68,6 +99,18 @@ export interface Settings {
   readonly shell: string;
   readonly offlineQueueLimit: number;
   readonly terminalBacklogBytes: number;
+  readonly controlGrant: ControlGrant;
+  /** 0 = mirror every byte. */
+  readonly mirrorBytesPerSecond: number;
+  readonly voice: VoiceSettings;
+}
+
+export interface VoiceSettings {
+  readonly enabled: boolean;
+  readonly stt: "pocketsphinx" | "openai";
+  readonly tts: "espeak" | "openai";
+  readonly openaiApiKey: string | undefined;
+  readonly openaiBaseUrl: string | undefined;
 }
 
 export const DEFAULTS = {
@@ -79,4 +122,6 @@ export const DEFAULTS = {
   claudeBin: "claude",
   offlineQueueLimit: 10_000,
   terminalBacklogBytes: 1024 * 1024,
+  controlGrant: "ask",
+  mirrorBytesPerSecond: 4 * 1024 * 1024,
 } as const;

@@ -33,8 +33,18 @@ export interface SessionHostOptions {
   readonly terminalBytesPerSecond?: number;
   /** Pairing for `/pair` (QR + link text); absent = no relay. */
   readonly pair?: (() => Promise<string>) | undefined;
-  /** Grant control to a paired phone that asks (default true: it was paired by this user). */
-  readonly autoGrant?: boolean;
+  /**
+   * A paired phone asks for control: `ask` (default) the laptop user, `auto` grant at once, `never`
+   * refuse. In `ask` mode without `askLocal` (no interactive terminal) the request is refused.
+   */
+  readonly controlGrant?: "ask" | "auto" | "never";
+  /**
+   * The laptop has an interactive terminal: in `ask` mode the host shows the request as a notice and
+   * the next local key or line answers it (`y` grants, anything else refuses).
+   */
+  readonly askLocal?: boolean;
+  /** How long an unanswered control request waits before it is refused (default 60 s). */
+  readonly controlAskTimeoutMs?: number;
   readonly cwd?: string;
   /**
    * Where the laptop's raw keys go when not straight to `terminal` (the TUI handoff: a key in the
@@ -68,6 +78,8 @@ export class SessionHost implements SessionControls {
   #terminalSeq = 0;
   #unsubscribe: (() => void) | undefined;
   #closed = false;
+  /** A phone's control request waiting for the laptop user's y/n. */
+  #controlAsk: { deviceId: string; timer: ReturnType<typeof setTimeout> } | undefined;
 
   constructor(opts: SessionHostOptions) {
     this.#opts = opts;
@@ -102,7 +114,9 @@ export class SessionHost implements SessionControls {
         () => terminal.snapshot(),
         {
           maxBacklogBytes: opts.terminalBacklogBytes ?? 1024 * 1024,
-          ...(opts.terminalBytesPerSecond ? { maxBytesPerSecond: opts.terminalBytesPerSecond } : {}),
+          ...(opts.terminalBytesPerSecond !== undefined
+            ? { maxBytesPerSecond: opts.terminalBytesPerSecond > 0 ? opts.terminalBytesPerSecond : Infinity }
+            : {}),
         },
       );
     }
@@ -221,14 +235,7 @@ export class SessionHost implements SessionControls {
       },
       paired: (deviceId, name) => this.#opts.view.notice(`paired ${name} (${short(deviceId)})`),
       resyncNeeded: () => this.mirror?.requestResync(),
-      controlRequested: (deviceId) => {
-        if (this.#opts.keys?.isRevoked(deviceId)) return;
-        if (this.#opts.autoGrant === false) {
-          this.#opts.view.notice(`phone ${short(deviceId)} asks for control: /control grant is not automatic`);
-          return;
-        }
-        void this.#grant(deviceId);
-      },
+      controlRequested: (deviceId) => this.#onControlRequest(deviceId),
       terminalInput: (deviceId, bytes) => {
         if (!this.#isController(deviceId)) return this.#refuse(deviceId, "terminal input");
         this.#opts.terminal?.write(bytes);
@@ -264,7 +271,7 @@ export class SessionHost implements SessionControls {
           this.answerApproval(frame.requestId, frame.decision, origin);
           return;
         case "control_request":
-          this.#handlers().controlRequested(deviceId);
+          this.#onControlRequest(deviceId);
           return;
         case "control_revoke":
           if (this.#isController(deviceId)) await this.#takeLocal("released");
@@ -317,8 +324,83 @@ export class SessionHost implements SessionControls {
     throw new WrapperError("AGENT_NOT_FOUND", "no agent is running");
   }
 
+  /**
+   * A phone asks for control (relay-level request or a sealed `control_request`). The laptop decides:
+   * `auto` grants, `never` refuses, `ask` puts the question to the laptop user (refused when there is
+   * no one to ask). A refusal reaches the phone as `error CONTROL_REFUSED` (the reason in words) and
+   * `control_revoke` reason `denied`.
+   */
+  #onControlRequest(deviceId: string): void {
+    if (this.#closed || this.#opts.keys?.isRevoked(deviceId)) return;
+    if (this.#isController(deviceId)) {
+      void this.#grant(deviceId);
+      return;
+    }
+    const mode = this.#opts.controlGrant ?? "ask";
+    if (mode === "auto") {
+      void this.#grant(deviceId);
+      return;
+    }
+    if (mode === "never") {
+      this.#refuseControl(deviceId, "the laptop does not hand over control (control.grant = never)");
+      return;
+    }
+    if (!this.#opts.askLocal) {
+      this.#refuseControl(deviceId, "no one at the laptop to confirm (no terminal); set control.grant = auto to allow");
+      return;
+    }
+    if (this.#controlAsk) {
+      if (this.#controlAsk.deviceId === deviceId) return;
+      this.#refuseControl(deviceId, "another phone's request is waiting for the laptop user");
+      return;
+    }
+    const timer = setTimeout(
+      () => this.answerControlRequest(false, "no answer on the laptop"),
+      this.#opts.controlAskTimeoutMs ?? 60_000,
+    );
+    timer.unref?.();
+    this.#controlAsk = { deviceId, timer };
+    this.#opts.view.notice(`phone ${short(deviceId)} asks for control: allow? [y/N]`);
+  }
+
+  /** The device whose control request waits for the laptop user's answer, if any. */
+  get pendingControlRequest(): string | undefined {
+    return this.#controlAsk?.deviceId;
+  }
+
+  /** Answers the waiting control request (the y/n on the laptop). False when none waits. */
+  answerControlRequest(grant: boolean, reason = "the laptop user said no"): boolean {
+    const ask = this.#controlAsk;
+    if (!ask) return false;
+    clearTimeout(ask.timer);
+    this.#controlAsk = undefined;
+    if (grant) void this.#grant(ask.deviceId);
+    else {
+      this.#refuseControl(ask.deviceId, reason);
+      this.#opts.view.notice(`refused control to phone ${short(ask.deviceId)}`);
+    }
+    return true;
+  }
+
+  #refuseControl(deviceId: string, reason: string): void {
+    const transport = this.#opts.transport;
+    transport?.send(deviceId, { type: "error", code: "CONTROL_REFUSED", message: `control refused: ${reason}` });
+    transport?.send(deviceId, { type: "control_revoke", sessionId: this.sessionId, deviceId, reason: "denied" });
+    if (this.#opts.controlGrant !== "ask" || !this.#opts.askLocal)
+      this.#opts.view.notice(`phone ${short(deviceId)} asked for control: refused (${reason})`);
+  }
+
+  /** A y/n typed while a control request waits; true when it was consumed as the answer. */
+  #answerFromLocal(text: string): boolean {
+    if (!this.#controlAsk) return false;
+    const a = text.trim().toLowerCase();
+    this.answerControlRequest(a === "y" || a === "yes");
+    return true;
+  }
+
   /** Local input (a line typed on the laptop). Typing on the laptop takes control back. */
   async localInput(line: string): Promise<string | undefined> {
+    if (this.#answerFromLocal(line)) return undefined;
     if (this.#controller.kind === "remote") await this.#takeLocal("local_input");
     if (line.trim().startsWith("/")) return this.router.dispatch(this, line, { kind: "local" });
     if (line.trim().length === 0) return undefined;
@@ -328,6 +410,7 @@ export class SessionHost implements SessionControls {
 
   /** Raw keys typed on the laptop into a terminal agent: the laptop takes control back. */
   localKeys(data: string | Uint8Array): void {
+    if (this.#answerFromLocal(typeof data === "string" ? data : Buffer.from(data).toString("utf8"))) return;
     if (this.#controller.kind === "remote") void this.#takeLocal("local_input");
     if (this.#opts.localKeys) this.#opts.localKeys(data);
     else this.#opts.terminal?.write(data);
@@ -415,7 +498,8 @@ export class SessionHost implements SessionControls {
       }
       return this.control("status", origin);
     }
-    if (action === "take") await this.#grant(origin.deviceId);
+    // A phone's "take" is a request like any other: the laptop decides (control.grant).
+    if (action === "take") this.#onControlRequest(origin.deviceId);
     else if (this.#isController(origin.deviceId)) await this.#takeLocal("released");
     return this.control("status", origin);
   }
@@ -424,6 +508,8 @@ export class SessionHost implements SessionControls {
     if (this.#closed) return;
     this.#broadcast({ type: "session_close", sessionId: this.sessionId, reason: "ended" });
     this.#closed = true;
+    if (this.#controlAsk) clearTimeout(this.#controlAsk.timer);
+    this.#controlAsk = undefined;
     this.#unsubscribe?.();
     this.mirror?.close();
   }

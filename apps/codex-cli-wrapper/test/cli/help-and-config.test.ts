@@ -28,6 +28,15 @@ describe("codex-remote --help", () => {
     expect(r.stderr).toContain("--agent");
     expect(r.stderr).toContain("[CLI_USAGE]");
   });
+
+  it("validates --control and --mirror-bytes-per-second", async () => {
+    const bad = await runCli(["--control", "maybe"], { configDir: tempConfigDir() });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--control.*\[CLI_USAGE\]/);
+    const neg = await runCli(["--mirror-bytes-per-second", "-5"], { configDir: tempConfigDir() });
+    expect(neg.code).toBe(2);
+    expect(neg.stderr).toMatch(/--mirror-bytes-per-second.*\[CLI_USAGE\]/);
+  });
 });
 
 describe("config.toml", () => {

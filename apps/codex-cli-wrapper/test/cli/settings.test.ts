@@ -32,6 +32,21 @@ describe("settings: defaults < config file < flags", () => {
     expect(none).toMatchObject({ agent: "auto", approve: "ask", relayUrl: undefined });
   });
 
+  it("control.grant and the mirror budget: default ask / 4 MiB/s, from the file, flags win, bad values named", () => {
+    const none = loadSettings({}, { CODEX_REMOTE_CONFIG_DIR: tempConfigDir() });
+    expect(none).toMatchObject({ controlGrant: "ask", mirrorBytesPerSecond: 4 * 1024 * 1024 });
+    const dir = tempConfigDir();
+    writeFileSync(join(dir, "config.toml"), '[control]\ngrant = "never"\n[session]\nmirror_bytes_per_second = 0\n');
+    const env = { CODEX_REMOTE_CONFIG_DIR: dir };
+    expect(loadSettings({}, env)).toMatchObject({ controlGrant: "never", mirrorBytesPerSecond: 0 });
+    expect(loadSettings({ controlGrant: "auto", mirrorBytesPerSecond: 65536 }, env)).toMatchObject({
+      controlGrant: "auto",
+      mirrorBytesPerSecond: 65536,
+    });
+    writeFileSync(join(dir, "config.toml"), '[control]\ngrant = "sometimes"\n');
+    expect(() => loadSettings({}, env)).toThrow(/control\.grant/);
+  });
+
   it("validates the relay URL from the environment", () => {
     expect(() => loadSettings({}, { CODEX_REMOTE_CONFIG_DIR: tempConfigDir(), CODEX_REMOTE_RELAY: "ftp://x" })).toThrow(
       /CODEX_REMOTE_RELAY/,

@@ -102,11 +102,20 @@ export class ScriptedPhone {
     await this.client.claimPairing(offer.roomId, offer.wrapperPublicKey, this.name);
     await this.client.join(offer.roomId);
     const pairing = respondToPairingOffer(offer, this.identity);
-    const accepted = this.#nextHandshake("pairing_accept");
+    // The room may replay another phone's earlier pairing_accept: only the one that verifies is ours.
+    let host: PublicIdentity | undefined;
+    const accepted = this.#nextHandshake("pairing_accept", undefined, (m) => {
+      if (m.type !== "pairing_accept") return false;
+      try {
+        host = pairing.finish(m);
+        return true;
+      } catch {
+        return false;
+      }
+    });
     this.#send("control", utf8Encode(encodeHandshakeMessage(pairing.response)));
-    const accept = await accepted;
-    if (accept.type !== "pairing_accept") throw new Error("unexpected handshake");
-    this.hostIdentity = pairing.finish(accept);
+    await accepted;
+    this.hostIdentity = host;
     this.channel = pairing.channel;
     this.sas = pairing.sas;
     this.sendFrame(createHello({ role: "phone", deviceId: this.identity.deviceId }), "control");
@@ -134,12 +143,17 @@ export class ScriptedPhone {
 
   #lastRelaySeq = 0;
 
-  #nextHandshake(type: HandshakeMessage["type"], sessionId?: string): Promise<HandshakeMessage> {
+  #nextHandshake(
+    type: HandshakeMessage["type"],
+    sessionId?: string,
+    accept?: (m: HandshakeMessage) => boolean,
+  ): Promise<HandshakeMessage> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no ${type} from the laptop`)), 10_000);
       this.#pendingHandshake = (m) => {
         if (m.type !== type) return;
         if (sessionId && "sessionId" in m && m.sessionId !== sessionId) return;
+        if (accept && !accept(m)) return;
         clearTimeout(t);
         this.#pendingHandshake = undefined;
         resolve(m);

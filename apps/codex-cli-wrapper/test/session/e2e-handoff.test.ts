@@ -40,6 +40,7 @@ describe("real codex TUI on the laptop, prompted from a phone through a real rel
     const transport = new RelayTransport({ url: relay.url, identity, keys, name: "laptop" });
     const host = new SessionHost({
       sessionId: "s-handoff",
+      controlGrant: "auto",
       agent: "codex",
       backend,
       terminal: handoff.terminal,

@@ -1,72 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { AgentEvent } from "@codex-remote/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBackend } from "../../src/backends/factory.ts";
-import type { CodexBackend } from "../../src/backends/types.ts";
 import { openLaptopKeys } from "../../src/keys/identity.ts";
-import { SessionHost } from "../../src/session/host.ts";
-import { RelayTransport } from "../../src/session/relay-transport.ts";
 import { tempConfigDir } from "../helpers/cli.ts";
+import { startLaptop, until } from "../helpers/laptop.ts";
 import { ScriptedPhone } from "../helpers/phone.ts";
 import { type RelayProcess, startRelayProcess } from "../helpers/relay-process.ts";
-
-interface Laptop {
-  host: SessionHost;
-  backend: CodexBackend;
-  transport: RelayTransport;
-  seen: AgentEvent[];
-  notices: string[];
-  close(): Promise<void>;
-}
-
-async function startLaptop(url: string, configDir: string, eventLogLimit?: number): Promise<Laptop> {
-  const { keys, identity } = openLaptopKeys(configDir);
-  const transport = new RelayTransport({
-    url,
-    identity,
-    keys,
-    name: "test-laptop",
-    reconnect: { initialMs: 50, maxMs: 300 },
-  });
-  const backend = await createBackend("demo");
-  const seen: AgentEvent[] = [];
-  const notices: string[] = [];
-  const host = new SessionHost({
-    ...(eventLogLimit ? { eventLogLimit } : {}),
-    sessionId: "s-e2e",
-    agent: "demo",
-    backend,
-    transport,
-    keys,
-    view: { event: (e) => seen.push(e), notice: (t) => notices.push(t) },
-  });
-  host.attach();
-  transport.start();
-  await transport.ready();
-  await backend.start({ cwd: mkdtempSync(join(tmpdir(), "cr-demo-")), approvalPolicy: "ask" });
-  return {
-    host,
-    backend,
-    transport,
-    seen,
-    notices,
-    close: async () => {
-      await host.close();
-      await backend.close();
-      await transport.close();
-    },
-  };
-}
-
-const until = async (cond: () => boolean, what: string, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 describe("end to end through a real relay process: wrapper (demo agent) + relay + scripted phone", () => {
   let relay: RelayProcess;
@@ -81,7 +19,7 @@ describe("end to end through a real relay process: wrapper (demo agent) + relay 
 
   it("pairs, streams a prompt, approves from the phone, hands control over, and revokes", async () => {
     const configDir = tempConfigDir();
-    const laptop = await startLaptop(relay.url, configDir);
+    const laptop = await startLaptop(relay.url, configDir, { controlGrant: "auto" });
     const phone = new ScriptedPhone("pixel");
     try {
       // Pair: QR/link from the laptop, claimed by the phone, same SAS on both screens, keys stored.
@@ -216,7 +154,7 @@ describe("relay unreachable: the laptop keeps working and the phone catches up i
     const relayConfig = tempConfigDir();
     const dataDir = tempConfigDir();
     let relay = await startRelayProcess({ configDir: relayConfig, store: "sqlite", dataDir });
-    const laptop = await startLaptop(relay.url, tempConfigDir());
+    const laptop = await startLaptop(relay.url, tempConfigDir(), { controlGrant: "auto" });
     const phone = new ScriptedPhone("tablet");
     try {
       const ticket = await laptop.transport.pair();
@@ -263,7 +201,7 @@ describe("relay unreachable: the laptop keeps working and the phone catches up i
 describe("a paired phone that was away comes back with a new session (no QR)", () => {
   it("runs the session handshake with stored keys and gets what followed its last ack, in order", async () => {
     const relay = await startRelayProcess({ configDir: tempConfigDir() });
-    const laptop = await startLaptop(relay.url, tempConfigDir());
+    const laptop = await startLaptop(relay.url, tempConfigDir(), { controlGrant: "auto" });
     const phone = new ScriptedPhone("returning");
     try {
       const ticket = await laptop.transport.pair();
@@ -304,7 +242,7 @@ describe("a paired phone that was away comes back with a new session (no QR)", (
 describe("hostile or broken frames from a paired phone", () => {
   it("drops garbage, tampered and replayed frames with typed errors and keeps serving the phone", async () => {
     const relay = await startRelayProcess({ configDir: tempConfigDir() });
-    const laptop = await startLaptop(relay.url, tempConfigDir());
+    const laptop = await startLaptop(relay.url, tempConfigDir(), { controlGrant: "auto" });
     const phone = new ScriptedPhone("fuzzy");
     try {
       const ticket = await laptop.transport.pair();
@@ -339,7 +277,7 @@ describe("hostile or broken frames from a paired phone", () => {
 describe("two phones", () => {
   it("both see the session; only the controller's input counts; either may answer an approval", async () => {
     const relay = await startRelayProcess({ configDir: tempConfigDir() });
-    const laptop = await startLaptop(relay.url, tempConfigDir());
+    const laptop = await startLaptop(relay.url, tempConfigDir(), { controlGrant: "auto" });
     const a = new ScriptedPhone("phone-a");
     const b = new ScriptedPhone("phone-b");
     try {
@@ -378,7 +316,7 @@ describe("two phones", () => {
 describe("a phone away longer than the event log keeps", () => {
   it("is told what was trimmed and gets the rest in order", async () => {
     const relay = await startRelayProcess({ configDir: tempConfigDir() });
-    const laptop = await startLaptop(relay.url, tempConfigDir(), 20);
+    const laptop = await startLaptop(relay.url, tempConfigDir(), { eventLogLimit: 20 });
     const phone = new ScriptedPhone("late");
     try {
       // 60 events happen before the phone ever pairs; the log keeps the last 20.

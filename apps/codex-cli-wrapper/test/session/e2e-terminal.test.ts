@@ -34,6 +34,7 @@ describe("shell agent in a PTY mirrored to a phone through a real relay process"
     let local = "";
     const host = new SessionHost({
       sessionId: "s-term",
+      controlGrant: "auto",
       agent: "shell",
       terminal,
       transport,
@@ -102,6 +103,7 @@ describe("output flood in the shell agent with a phone attached", () => {
     let local = "";
     const host = new SessionHost({
       sessionId: "s-flood",
+      controlGrant: "auto",
       agent: "shell",
       terminal,
       transport,

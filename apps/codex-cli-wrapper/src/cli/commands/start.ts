@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { loadSettings } from "../../config/load.ts";
-import { AgentChoice, ApprovePolicy, RelayUrl } from "../../config/schema.ts";
+import { AgentChoice, ApprovePolicy, ControlGrant, MirrorBytesPerSecond, RelayUrl } from "../../config/schema.ts";
 import { KeyStore } from "../../keys/store.ts";
 import { parseCommand } from "../argv.ts";
 import { pickAgent } from "../detect.ts";
@@ -14,6 +14,10 @@ const Flags = z.object({
   model: z.string().min(1).optional(),
   cwd: z.string().min(1).optional(),
   pair: z.boolean().optional(),
+  control: ControlGrant.optional(),
+  "mirror-bytes-per-second": z.coerce.number().pipe(MirrorBytesPerSecond).optional(),
+  voice: z.boolean().optional(),
+  "no-voice": z.boolean().optional(),
 });
 
 export const START_OPTIONS = {
@@ -23,6 +27,10 @@ export const START_OPTIONS = {
   model: { type: "string" },
   cwd: { type: "string" },
   pair: { type: "boolean" },
+  control: { type: "string" },
+  "mirror-bytes-per-second": { type: "string" },
+  voice: { type: "boolean" },
+  "no-voice": { type: "boolean" },
 } as const;
 
 /** `codex-remote [flags] [-- agent args]`: the interactive session. */
@@ -44,6 +52,9 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
     relayUrl: cmd.values.relay,
     approve: cmd.values.approve,
     model: cmd.values.model,
+    controlGrant: cmd.values.control,
+    mirrorBytesPerSecond: cmd.values["mirror-bytes-per-second"],
+    voice: cmd.values["no-voice"] ? false : cmd.values.voice,
   });
   const pick = pickAgent(settings.agent, settings);
   io.err(`codex-remote: agent: ${pick.reason}`);
