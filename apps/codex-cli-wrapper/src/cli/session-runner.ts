@@ -7,6 +7,7 @@ import type { Settings } from "../config/schema.ts";
 import { HandoffBackend } from "../session/handoff-backend.ts";
 import { SessionHost } from "../session/host.ts";
 import type { HostTransport } from "../session/transport.ts";
+import { createVoiceAdapters } from "../voice/adapters.ts";
 import type { AgentPick } from "./detect.ts";
 import { withCommandEscape } from "./escape.ts";
 import type { CliIo } from "./io.ts";
@@ -82,6 +83,7 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
     terminalBacklogBytes: settings.terminalBacklogBytes,
     terminalBytesPerSecond: settings.mirrorBytesPerSecond,
     controlGrant: settings.controlGrant,
+    voice: settings.voice.enabled ? { adapters: () => createVoiceAdapters(settings.voice) } : undefined,
     // y/n for a phone's control request needs a person at an interactive terminal.
     askLocal: process.stdin.isTTY === true && process.stdout.isTTY === true,
     ...(handoff

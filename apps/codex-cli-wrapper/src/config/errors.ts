@@ -16,7 +16,10 @@ export type WrapperErrorCode =
   | "SLASH_USAGE"
   | "SLASH_FORBIDDEN"
   | "PAIRING_FAILED"
-  | "RELAY_UNREACHABLE";
+  | "RELAY_UNREACHABLE"
+  | "AGENT_TURN_FAILED"
+  | "NO_PENDING_APPROVAL"
+  | "VOICE_UNAVAILABLE";
 
 export class WrapperError extends Error {
   readonly code: WrapperErrorCode;

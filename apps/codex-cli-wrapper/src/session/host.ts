@@ -4,6 +4,9 @@ import { WrapperError } from "../config/errors.ts";
 import type { KeyStore } from "../keys/store.ts";
 import { createSlashRouter, type SessionControls } from "../slash/builtins.ts";
 import type { SlashOrigin, SlashRegistry } from "../slash/registry.ts";
+import type { VoiceAdapters } from "../voice/adapters.ts";
+import { BackendVoiceAgent } from "../voice/backend-agent.ts";
+import { VoiceBridge } from "../voice/bridge.ts";
 import { ApprovalBook } from "./approvals.ts";
 import { EventLog } from "./event-log.ts";
 import { TerminalMirror } from "./terminal-mirror.ts";
@@ -43,6 +46,11 @@ export interface SessionHostOptions {
    * the next local key or line answers it (`y` grants, anything else refuses).
    */
   readonly askLocal?: boolean;
+  /**
+   * Voice from the phone in control (structured backends only): its audio frames go to a voice
+   * session whose agent is this host's backend; replies come back as Opus frames. Absent = refused.
+   */
+  readonly voice?: { readonly adapters: () => Promise<VoiceAdapters> } | undefined;
   /** How long an unanswered control request waits before it is refused (default 60 s). */
   readonly controlAskTimeoutMs?: number;
   readonly cwd?: string;
@@ -69,6 +77,8 @@ export class SessionHost implements SessionControls {
   readonly log: EventLog;
   readonly approvals = new ApprovalBook();
   readonly mirror: TerminalMirror | undefined;
+  /** The voice bridge (when voice is on and the agent is structured). */
+  readonly voice: VoiceBridge | undefined;
   #opts: SessionHostOptions;
   #controller: Controller = { kind: "local" };
   /** Last agent-event seq handed to the transport for each phone (its channel delivers it in order). */
@@ -79,6 +89,8 @@ export class SessionHost implements SessionControls {
   #unsubscribe: (() => void) | undefined;
   #closed = false;
   /** A phone's control request waiting for the laptop user's y/n. */
+  /** Phones told once that their audio is refused (not in control / no voice). */
+  #audioRefused = new Set<string>();
   #controlAsk: { deviceId: string; timer: ReturnType<typeof setTimeout> } | undefined;
 
   constructor(opts: SessionHostOptions) {
@@ -88,6 +100,7 @@ export class SessionHost implements SessionControls {
     this.log = new EventLog(opts.eventLogLimit ?? 10_000);
     const transport = opts.transport;
     const terminal = opts.terminal;
+    this.voice = this.#createVoice(opts);
     if (terminal && transport) {
       this.mirror = new TerminalMirror(
         {
@@ -120,6 +133,36 @@ export class SessionHost implements SessionControls {
         },
       );
     }
+  }
+
+  #createVoice(opts: SessionHostOptions): VoiceBridge | undefined {
+    const { backend, transport, voice } = opts;
+    if (!voice || !backend || !transport?.sendBinary) return undefined;
+    const agent = new BackendVoiceAgent({
+      backend,
+      sendPrompt: (text) => this.sendPrompt(text, "voice"),
+      answerOldestApproval: (decision) => {
+        const id = this.approvals.ids()[0];
+        const by = this.voice?.speaker;
+        if (id === undefined || by === undefined) return false;
+        return this.answerApproval(id, decision, { kind: "remote", deviceId: by });
+      },
+      interrupt: () => this.interrupt(),
+    });
+    return new VoiceBridge({
+      adapters: voice.adapters,
+      agent,
+      sendBinary: (deviceId, frame) => transport.sendBinary?.(deviceId, frame),
+      onEvent: (e) => {
+        if (e.type === "final") this.#opts.view.notice(`voice: heard "${e.text}"`);
+        else if (e.type === "action") {
+          this.#opts.view.notice(`voice: ${e.action.type}`);
+          // "stop" also ends a turn the voice session did not start (typed on the laptop, say).
+          if (e.action.type === "stop" && backend.turnActive) void this.interrupt().catch(() => {});
+        } else if (e.type === "barge-in") this.#opts.view.notice(`voice: barge-in (${e.source})`);
+        else if (e.type === "error") this.#opts.view.notice(`voice: ${e.error.message} [${e.error.code}]`);
+      },
+    });
   }
 
   get controller(): Controller {
@@ -241,6 +284,26 @@ export class SessionHost implements SessionControls {
         this.#opts.terminal?.write(bytes);
       },
       control: (deviceId, frame) => void this.#onPhoneFrame(deviceId, frame),
+      audioInput: (deviceId, frame) => {
+        if (!this.#isController(deviceId)) {
+          if (!this.#audioRefused.has(deviceId)) this.#refuse(deviceId, "voice");
+          this.#audioRefused.add(deviceId);
+          return;
+        }
+        if (!this.voice) {
+          if (!this.#audioRefused.has(deviceId))
+            this.#opts.transport?.send(deviceId, {
+              type: "error",
+              code: "VOICE_UNAVAILABLE",
+              message: this.#opts.voice
+                ? "voice needs a structured agent (not a terminal agent)"
+                : "voice is off on this laptop (voice.enabled = false)",
+            });
+          this.#audioRefused.add(deviceId);
+          return;
+        }
+        this.voice.audio(deviceId, frame);
+      },
     };
   }
 
@@ -293,6 +356,11 @@ export class SessionHost implements SessionControls {
           transport?.send(deviceId, { type: "ack", ...(frame.id ? { ref: frame.id } : {}), sessionId: this.sessionId });
           return;
         }
+        case "stop_stream":
+          // The phone's audio stream: `cancelled` is a barge-in (tap or speech over the reply).
+          if (this.#isController(deviceId) && frame.streamId !== TERMINAL_STREAM_ID)
+            this.voice?.streamStopped(deviceId, frame.reason);
+          return;
         case "terminal_resize":
           // The laptop's terminal decides the PTY size; a phone fits the mirror to its own screen.
           return;
@@ -418,6 +486,8 @@ export class SessionHost implements SessionControls {
 
   async #grant(deviceId: string): Promise<void> {
     this.#controller = { kind: "remote", deviceId };
+    this.#audioRefused.clear();
+    this.voice?.controlChanged(deviceId);
     await this.#opts.transport?.setController(deviceId).catch(() => {});
     this.#broadcast({ type: "control_grant", sessionId: this.sessionId, deviceId });
     this.#opts.view.notice(`phone ${short(deviceId)} is in control (type anything here to take it back)`);
@@ -427,6 +497,8 @@ export class SessionHost implements SessionControls {
     if (this.#controller.kind === "local") return;
     const previous = this.#controller.deviceId;
     this.#controller = { kind: "local" };
+    this.#audioRefused.clear();
+    this.voice?.controlChanged(undefined);
     await this.#opts.transport?.setController(null).catch(() => {});
     this.#broadcast({ type: "control_revoke", sessionId: this.sessionId, deviceId: previous, reason });
     this.#opts.view.notice("the laptop is in control");
@@ -512,8 +584,10 @@ export class SessionHost implements SessionControls {
     this.#controlAsk = undefined;
     this.#unsubscribe?.();
     this.mirror?.close();
+    await this.voice?.close();
   }
 }
 
 const short = (id: string): string => id.slice(0, 8);
+
 const quote = (a: string): string => (/\s/.test(a) ? `"${a}"` : a);

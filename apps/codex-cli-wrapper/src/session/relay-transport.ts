@@ -1,6 +1,7 @@
 import {
   acceptSession,
   answerHello,
+  type BinaryFrame,
   type ControlFrameInput,
   createPairingOffer,
   type DeviceIdentity,
@@ -162,6 +163,13 @@ export class RelayTransport implements HostTransport {
     return true;
   }
 
+  sendBinary(deviceId: string, frame: BinaryFrame): boolean {
+    const peer = this.#peers.get(deviceId);
+    if (!peer?.attached || !this.#online) return false;
+    this.client.send(this.room, "output", peer.channel.sealBinary(frame));
+    return true;
+  }
+
   sendTerminal(streamId: number, sequence: number, bytes: Uint8Array): void {
     if (!this.#online) return;
     for (const peer of this.#peers.values()) {
@@ -261,8 +269,9 @@ export class RelayTransport implements HostTransport {
     if (!peer) return;
     const opened = peer.channel.openFrame(payload);
     if (opened.kind === "binary") {
-      if (opened.frame.type === "terminal_input" && peer.attached)
-        this.#handlers?.terminalInput(sender, opened.frame.data);
+      if (!peer.attached) return;
+      if (opened.frame.type === "terminal_input") this.#handlers?.terminalInput(sender, opened.frame.data);
+      else if (opened.frame.type === "audio") this.#handlers?.audioInput?.(sender, opened.frame);
       return;
     }
     const frame = opened.frame;

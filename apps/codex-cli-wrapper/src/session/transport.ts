@@ -1,4 +1,4 @@
-import type { ControlFrame, ControlFrameInput } from "@codex-remote/protocol";
+import type { AudioFrame, BinaryFrame, ControlFrame, ControlFrameInput } from "@codex-remote/protocol";
 
 /** What the session host hears from the phones' side (already opened and decoded). */
 export interface TransportHandlers {
@@ -7,6 +7,8 @@ export interface TransportHandlers {
   detached(deviceId: string): void;
   control(deviceId: string, frame: ControlFrame): void;
   terminalInput(deviceId: string, bytes: Uint8Array): void;
+  /** A sealed audio frame from a phone (voice), opened. */
+  audioInput?(deviceId: string, frame: AudioFrame): void;
   /** The relay says a phone asks for control. */
   controlRequested(deviceId: string): void;
   /** The relay link went up or down. */
@@ -28,6 +30,8 @@ export interface HostTransport {
   attachedDevices(): readonly string[];
   /** Seals `frame` for one attached phone and sends it. False when that phone is not attached. */
   send(deviceId: string, frame: ControlFrameInput): boolean;
+  /** Any binary frame (voice replies) sealed for one attached phone. False when it is not attached. */
+  sendBinary?(deviceId: string, frame: BinaryFrame): boolean;
   /** Terminal output to every attached phone (sealed per phone). */
   sendTerminal(streamId: number, sequence: number, bytes: Uint8Array): void;
   /** Relay-level controller (the relay forwards input-class frames only from it); null = the laptop. */

@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
 import {
   type AgentEvent,
+  type AudioFrame,
+  type BinaryFrame,
   type ControlFrame,
   type ControlFrameInput,
   createHello,
@@ -46,6 +48,8 @@ export class ScriptedPhone {
   readonly frames: ControlFrame[] = [];
   readonly events: PhoneEvent[] = [];
   readonly terminal: Uint8Array[] = [];
+  /** Audio frames from the laptop (voice replies). */
+  readonly audio: AudioFrame[] = [];
   readonly relayErrors: string[] = [];
   /** Frames the relay refused to forward, by code (e.g. input from a device not in control). */
   readonly dropped: string[] = [];
@@ -196,6 +200,11 @@ export class ScriptedPhone {
     this.sendFrame({ type: "approval_response", sessionId: this.sessionId(), requestId, decision }, "control");
   }
 
+  /** Any binary frame (voice: sealed audio frames, input class like the app's). */
+  sendBinary(frame: BinaryFrame, cls: RoutingClass = "input"): void {
+    this.#send(cls, this.channel!.sealBinary(frame));
+  }
+
   #inputSeq = 0;
   /** Keys for the laptop's terminal agent (input class: only the controller's get through). */
   typeKeys(text: string): void {
@@ -255,6 +264,7 @@ export class ScriptedPhone {
       const opened = this.channel.openFrame(env.payload);
       if (opened.kind === "binary") {
         if (opened.frame.type === "terminal_output") this.terminal.push(opened.frame.data);
+        else if (opened.frame.type === "audio") this.audio.push({ ...opened.frame, data: opened.frame.data.slice() });
       } else {
         const f = opened.frame;
         this.frames.push(f);
