@@ -103,6 +103,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       tts: file.voice?.tts ?? "espeak",
       openaiApiKey: file.voice?.openai_api_key ?? env.OPENAI_API_KEY,
       openaiBaseUrl: file.voice?.openai_base_url,
+      phrases: file.voice?.phrases ?? [],
     },
   };
 }

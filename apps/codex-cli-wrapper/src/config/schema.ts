@@ -80,6 +80,8 @@ export const ConfigFile = z.strictObject({
       /** API key for the openai adapters (else OPENAI_API_KEY). */
       openai_api_key: z.string().min(1).optional(),
       openai_base_url: z.string().url().optional(),
+      /** Extra phrases the offline recogniser accepts (each becomes a prompt), beside the commands. */
+      phrases: z.array(z.string().min(1).max(200)).max(200).optional(),
     })
     .optional(),
 });
@@ -111,6 +113,8 @@ export interface VoiceSettings {
   readonly tts: "espeak" | "openai";
   readonly openaiApiKey: string | undefined;
   readonly openaiBaseUrl: string | undefined;
+  /** Extra offline phrases (prompts) beside the command phrases. */
+  readonly phrases: readonly string[];
 }
 
 export const DEFAULTS = {

@@ -160,7 +160,13 @@ export class SessionHost implements SessionControls {
           // "stop" also ends a turn the voice session did not start (typed on the laptop, say).
           if (e.action.type === "stop" && backend.turnActive) void this.interrupt().catch(() => {});
         } else if (e.type === "barge-in") this.#opts.view.notice(`voice: barge-in (${e.source})`);
-        else if (e.type === "error") this.#opts.view.notice(`voice: ${e.error.message} [${e.error.code}]`);
+        else if (e.type === "error") {
+          this.#opts.view.notice(`voice: ${e.error.message} [${e.error.code}]`);
+          // The phone that spoke hears the error cue; it also gets the typed error to show.
+          const speaker = this.voice?.speaker;
+          if (speaker)
+            transport.send(speaker, { type: "error", code: e.error.code, message: e.error.message.slice(0, 500) });
+        }
       },
     });
   }

@@ -1,4 +1,4 @@
-import type { SttAdapter, TtsAdapter } from "@codex-remote/codex-voice-engine";
+import { DEFAULT_COMMANDS, type SttAdapter, type TtsAdapter } from "@codex-remote/codex-voice-engine";
 import { WrapperError } from "../config/errors.ts";
 import type { VoiceSettings } from "../config/schema.ts";
 
@@ -27,7 +27,10 @@ export async function createVoiceAdapters(settings: VoiceSettings): Promise<Voic
   const sttOpts = { apiKey, ...(base ? { baseUrl: base.replace(/^http/, "ws") } : {}) };
   const node = await import("@codex-remote/codex-voice-engine/node");
   const cloud = needsCloud ? await import("@codex-remote/codex-voice-engine/cloud") : undefined;
-  const stt = settings.stt === "openai" && cloud ? cloud.openAiRealtimeStt(sttOpts) : node.pocketsphinxStt();
+  const stt =
+    settings.stt === "openai" && cloud
+      ? cloud.openAiRealtimeStt(sttOpts)
+      : node.pocketsphinxStt({ phrases: [...DEFAULT_COMMANDS.map((c) => c.phrase), ...settings.phrases] });
   const tts = settings.tts === "openai" && cloud ? cloud.openAiSpeechTts(ttsOpts) : node.espeakTts();
   return { stt, tts };
 }

@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { decodeWav, resample, toFrames } from "@codex-remote/codex-voice-engine";
 import { opusCodec } from "@codex-remote/codex-voice-engine/opus";
 import type { AgentEvent } from "@codex-remote/protocol";
@@ -66,9 +68,11 @@ describe("voice from the phone, through a real relay: Opus frames → pocketsphi
     await relay?.stop();
   });
 
-  async function voiceLaptop(): Promise<{ laptop: Laptop; phone: ScriptedPhone }> {
+  async function voiceLaptop(configToml?: string): Promise<{ laptop: Laptop; phone: ScriptedPhone }> {
     // The CLI's own adapter choice (offline defaults: pocketsphinx + espeak-ng).
-    const settings = loadSettings({}, { CODEX_REMOTE_CONFIG_DIR: tempConfigDir() });
+    const dir = tempConfigDir();
+    if (configToml) writeFileSync(join(dir, "config.toml"), configToml);
+    const settings = loadSettings({}, { CODEX_REMOTE_CONFIG_DIR: dir });
     const laptop = await startLaptop(relay.url, tempConfigDir(), {
       controlGrant: "auto",
       host: { voice: { adapters: () => createVoiceAdapters(settings.voice) } },
@@ -162,6 +166,34 @@ describe("voice from the phone, through a real relay: Opus frames → pocketsphi
       await laptop.close();
     }
   }, 120_000);
+
+  it("voice.phrases extends the offline grammar; 'approve' with nothing pending is a typed error on the phone", async () => {
+    const { laptop, phone } = await voiceLaptop('[voice]\nphrases = ["show me the diff"]\n');
+    try {
+      await takeControl(phone);
+      const stream = { seq: 0 };
+      await say(phone, "approve", stream);
+      await phone.waitFor(
+        () => phone.frames.some((f) => f.type === "error" && f.code === "VOICE_AGENT_FAILED"),
+        30_000,
+        "VOICE_AGENT_FAILED",
+      );
+      const err = phone.frames.find((f) => f.type === "error" && f.code === "VOICE_AGENT_FAILED");
+      expect(err?.type === "error" && err.message).toContain("no approval is pending");
+      await until(() => laptop.host.voice!.state === "idle", "voice idle", 10_000);
+      await say(phone, "show me the diff", stream);
+      await until(
+        () =>
+          laptop.seen.some((e) => e.kind === "user_message" && e.text === "show me the diff" && e.source === "voice"),
+        "configured phrase reached the backend as a prompt",
+        30_000,
+      );
+      await laptop.backend.interrupt();
+    } finally {
+      phone.close();
+      await laptop.close();
+    }
+  }, 90_000);
 
   it("audio from a phone that is not in control is refused", async () => {
     const { laptop, phone } = await voiceLaptop();
