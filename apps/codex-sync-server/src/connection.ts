@@ -3,7 +3,7 @@ import {
   type ClientMessage,
   type ClientMessageOf,
   closeCodeFor,
-  decodeSend,
+  decodeSendKnown,
   deviceIdFromPublicKey,
   fromBase64Url,
   newNonce,
@@ -18,7 +18,8 @@ import {
 import type { RawData, WebSocket } from "ws";
 import type { Hub, HubConnection, Subscription } from "./hub.ts";
 import { tokenHash } from "./hub.ts";
-import type { AppendResult, DeviceRecord } from "./store/types.ts";
+import type { DeviceRate } from "./rate.ts";
+import type { AppendInput, AppendSink, DeviceRecord } from "./store/types.ts";
 
 const MAX_TEXT_BYTES = 64 * 1024;
 
@@ -37,7 +38,12 @@ const refuse = (code: RelayErrorCode): never => {
  * One WebSocket connection: challenge, auth, then requests and sealed frames in arrival order.
  * Sends are pipelined (appended in order without waiting for the store); requests are awaited.
  */
-export class Connection implements HubConnection {
+/** A frame on its way into the store; t0 > 0 when its store latency is sampled. */
+interface FrameIn extends AppendInput {
+  readonly t0: number;
+}
+
+export class Connection implements HubConnection, AppendSink {
   readonly key = randomUUID();
   readonly ws: WebSocket;
   readonly hub: Hub;
@@ -53,8 +59,12 @@ export class Connection implements HubConnection {
   #queue: (RawData | string)[] = [];
   #queueBinary: boolean[] = [];
   #busy = false;
-  #sent = new Map<string, { epoch: number; upTo: number }>();
+  /** highest confirmed client message id per room, sent as one `sent` per room on the next turn */
+  #sent: Map<string, { epoch: number; upTo: number }> | undefined;
   #sentScheduled = false;
+  /** the room of the last accepted frame (its id is already validated) */
+  #lastRoom: string | undefined;
+  #rate: DeviceRate | undefined;
 
   constructor(hub: Hub, ws: WebSocket) {
     this.hub = hub;
@@ -167,93 +177,96 @@ export class Connection implements HubConnection {
 
   #onBinary(data: Buffer): void {
     const { hub } = this;
-    if (!this.device) {
+    const device = this.device;
+    if (!device) {
       this.fail("unauthenticated");
       return;
     }
-    const env = decodeSend(data);
+    const env = decodeSendKnown(data, this.#lastRoom);
     if (!env) {
       this.#refuseRequest(data, true, "bad_message");
       return;
     }
-    const drop = (code: RelayErrorCode) => {
-      hub.metrics.drops.inc({ reason: code });
-      this.sendJson({ t: "dropped", room: env.room, epoch: env.epoch, counter: env.counter, code });
-    };
     if (env.payload.length > hub.config.maxFrameBytes) {
-      drop("frame_too_large");
+      this.#drop(env, "frame_too_large");
       return;
     }
-    const sub = this.subs.get(env.room);
-    if (!sub) {
-      drop("not_joined");
+    if (!this.subs.has(env.room)) {
+      this.#drop(env, "not_joined");
       return;
     }
-    if (!hub.rateFor(this.device.id).allow(env.payload.length)) {
-      drop("rate_limited");
+    this.#lastRoom = env.room;
+    this.#rate ??= hub.rateFor(device.id);
+    if (!this.#rate.allow(env.payload.length)) {
+      this.#drop(env, "rate_limited");
       return;
     }
     if (env.cls === "input") {
       const st = hub.rooms.get(env.room);
-      if (!st || st.controller !== this.device.id) {
-        drop("not_controller");
+      if (!st || st.controller !== device.id) {
+        this.#drop(env, "not_controller");
         return;
       }
     }
-    hub.metrics.framesIn.inc();
-    hub.metrics.bytesIn.inc(env.payload.length);
-    const sender = this.device.id;
-    const t0 = performance.now();
-    const input = {
+    const counts = hub.metrics.counts;
+    counts.framesIn++;
+    counts.bytesIn += env.payload.length;
+    const input: FrameIn = {
       room: env.room,
-      sender,
+      sender: device.id,
       cls: env.cls,
       epoch: env.epoch,
       counter: env.counter,
       payload: env.payload,
       ts: Date.now(),
-    };
-    const done = (r: AppendResult) => {
-      if ((env.counter & 15) === 0) hub.metrics.storeLatency.observe({ op: "append" }, (performance.now() - t0) / 1000);
-      if (r.kind === "stored") {
-        hub.store.publish({
-          type: "frame",
-          room: env.room,
-          seq: r.seq,
-          sender,
-          cls: env.cls,
-          payload: env.payload,
-          wire: r.wire,
-        });
-      }
-      this.#markSent(env.room, env.epoch, env.counter);
-    };
-    const failed = (err: unknown) => {
-      hub.log.error({ err, room: env.room }, "append failed");
-      drop("internal");
+      // the store-latency histogram samples one append in 16
+      t0: (env.counter & 15) === 0 ? performance.now() : 0,
     };
     const store = hub.store;
-    if (store.appendNow) {
-      let r: AppendResult;
-      try {
-        r = store.appendNow(input, hub.retention);
-      } catch (err) {
-        failed(err);
-        return;
-      }
-      done(r);
-    } else store.append(input, hub.retention).then(done, failed);
+    if (store.appendWith) store.appendWith(input, hub.retention, this);
+    else
+      store.append(input, hub.retention).then(
+        (r) => this.appended(input, r.kind === "stored" ? r.seq : 0, r.kind === "stored" ? r.wire : undefined),
+        (err: unknown) => this.appendFailed(input, err),
+      );
+  }
+
+  #drop(env: { room: string; epoch: number; counter: number }, code: RelayErrorCode): void {
+    this.hub.metrics.drops.inc({ reason: code });
+    this.sendJson({ t: "dropped", room: env.room, epoch: env.epoch, counter: env.counter, code });
+  }
+
+  /** AppendSink: the frame is durable (seq 0: a duplicate of one that is); publish it and confirm. */
+  appended(input: AppendInput, seq: number, wire: Uint8Array | undefined): void {
+    const i = input as FrameIn;
+    const { hub } = this;
+    if (i.t0 > 0) hub.metrics.storeLatency.observe({ op: "append" }, (performance.now() - i.t0) / 1000);
+    if (seq > 0) {
+      hub.store.publish({ type: "frame", room: i.room, seq, sender: i.sender, cls: i.cls, payload: i.payload, wire });
+    }
+    this.#markSent(i.room, i.epoch, i.counter);
+  }
+
+  appendFailed(input: AppendInput, err: unknown): void {
+    this.hub.log.error({ err, room: input.room }, "append failed");
+    this.#drop(input, "internal");
   }
 
   #markSent(room: string, epoch: number, counter: number): void {
-    const cur = this.#sent.get(room);
-    if (!cur || cur.epoch !== epoch || counter > cur.upTo) this.#sent.set(room, { epoch, upTo: counter });
+    this.#sent ??= new Map();
+    const sent = this.#sent;
+    const cur = sent.get(room);
+    if (!cur) sent.set(room, { epoch, upTo: counter });
+    else if (cur.epoch !== epoch || counter > cur.upTo) {
+      cur.epoch = epoch;
+      cur.upTo = counter;
+    }
     if (this.#sentScheduled) return;
     this.#sentScheduled = true;
     setImmediate(() => {
       this.#sentScheduled = false;
-      for (const [r, s] of this.#sent) this.sendJson({ t: "sent", room: r, epoch: s.epoch, upTo: s.upTo });
-      this.#sent.clear();
+      for (const [r, s] of sent) this.sendJson({ t: "sent", room: r, epoch: s.epoch, upTo: s.upTo });
+      sent.clear();
     });
   }
 

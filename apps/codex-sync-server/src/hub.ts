@@ -88,7 +88,7 @@ export class Subscription {
     this.next = next;
   }
 
-  offer(e: Extract<BusEvent, { type: "frame" }>, encoded: () => Uint8Array): void {
+  offer(e: Extract<BusEvent, { type: "frame" }>): void {
     if (this.conn.closed) return;
     if (!this.live) {
       this.missed = true;
@@ -105,10 +105,11 @@ export class Subscription {
       this.conn.fail("slow_consumer");
       return;
     }
-    this.hub.metrics.framesOut.inc();
-    this.hub.metrics.bytesOut.inc(e.payload.length);
+    const counts = this.hub.metrics.counts;
+    counts.framesOut++;
+    counts.bytesOut += e.payload.length;
     corkForTurn(this.conn.ws);
-    this.conn.ws.send(encoded());
+    this.conn.ws.send(this.hub.wireOf(e));
   }
 
   startPump(): void {
@@ -144,8 +145,8 @@ export class Subscription {
           if (f.seq < this.next) continue;
           this.next = f.seq + 1;
           if (f.sender === this.conn.deviceId) continue;
-          metrics.framesOut.inc();
-          metrics.bytesOut.inc(f.payload.length);
+          metrics.counts.framesOut++;
+          metrics.counts.bytesOut += f.payload.length;
           corkForTurn(this.conn.ws);
           this.conn.ws.send(encodeFrame(this.room, f));
         }
@@ -196,6 +197,17 @@ export class Hub {
       maxAgeMs: config.retentionAgeMs,
     };
     this.#unsubscribe = store.subscribe((e) => this.#onBus(e));
+  }
+
+  #wireEvent: BusEvent | undefined;
+  #wire: Uint8Array | undefined;
+  /** The deliver envelope of a frame event, built once however many readers it goes to. */
+  wireOf(e: Extract<BusEvent, { type: "frame" }>): Uint8Array {
+    if (this.#wireEvent !== e) {
+      this.#wire = encodeFrame(e.room, e);
+      this.#wireEvent = e;
+    }
+    return this.#wire!;
   }
 
   rememberNonce(nonce: string): void {
@@ -283,12 +295,7 @@ export class Hub {
       case "frame": {
         const subs = this.subsByRoom.get(e.room);
         if (!subs || subs.size === 0) return;
-        let buf: Uint8Array | undefined;
-        const encoded = () => {
-          buf ??= encodeFrame(e.room, e);
-          return buf;
-        };
-        for (const s of subs) s.offer(e, encoded);
+        for (const s of subs) s.offer(e);
         return;
       }
       case "room": {

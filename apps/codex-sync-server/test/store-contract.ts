@@ -46,6 +46,47 @@ export function storeContract(name: string, make: () => Promise<RelayStore>) {
       await s.close();
     });
 
+    it("appendWith (when offered) reports in order, once durable, duplicates as seq 0", async () => {
+      const s = await make();
+      if (!s.appendWith) {
+        await s.close();
+        return;
+      }
+      const room = fresh();
+      const heard: [number, number][] = [];
+      let readable = -1;
+      let allHeard!: () => void;
+      const done = new Promise<void>((r) => {
+        allHeard = r;
+      });
+      const sink = {
+        appended: (i: { counter: number }, seq: number) => {
+          heard.push([i.counter, seq]);
+          // durable before the sink hears of it: readable by then
+          if (heard.length === 4) {
+            void s.bounds(room).then((b) => {
+              readable = b.head;
+              allHeard();
+            });
+          }
+        },
+        appendFailed: (_i: unknown, err: unknown) => {
+          throw err;
+        },
+      };
+      for (const c of [1, 2, 2, 3]) s.appendWith(frame(room, c), BIG, sink);
+      await done;
+      expect(heard).toEqual([
+        [1, 1],
+        [2, 2],
+        [2, 0],
+        [3, 3],
+      ]);
+      expect(readable).toBe(3);
+      expect((await s.read(room, 1, 10)).map((f) => f.seq)).toEqual([1, 2, 3]);
+      await s.close();
+    });
+
     it("trims by frame count, bytes and age", async () => {
       const s = await make();
       const byCount = fresh();

@@ -3,6 +3,7 @@ import { LocalBus, LocalPresence } from "./local-bus.ts";
 import {
   type AppendInput,
   type AppendResult,
+  type AppendSink,
   type BusEvent,
   type DeviceRecord,
   type FrameRecord,
@@ -33,6 +34,8 @@ export class MemoryStore implements RelayStore {
   #push = new Map<string, Map<string, PushTarget>>();
   #presence = new LocalPresence();
   #bus = new LocalBus();
+  /** deliver envelope of the last stored frame (read right after #add) */
+  #lastWire: Uint8Array | undefined;
 
   async ready(): Promise<boolean> {
     return true;
@@ -98,10 +101,31 @@ export class MemoryStore implements RelayStore {
   }
 
   appendNow(i: AppendInput, ret: Retention): AppendResult {
+    const seq = this.#add(i, ret);
+    if (seq === 0) return { kind: "duplicate" };
+    return { kind: "stored", seq, wire: this.#lastWire };
+  }
+
+  appendWith(i: AppendInput, ret: Retention, sink: AppendSink): void {
+    let seq: number;
+    try {
+      seq = this.#add(i, ret);
+    } catch (err) {
+      sink.appendFailed(i, err);
+      return;
+    }
+    sink.appended(i, seq, seq === 0 ? undefined : this.#lastWire);
+  }
+
+  /** Appends and returns the new sequence, or 0 for a duplicate. */
+  #add(i: AppendInput, ret: Retention): number {
     const l = this.#log(i.room);
     const prev = l.senders.get(i.sender);
-    if (prev && prev.epoch === i.epoch && i.counter <= prev.counter) return { kind: "duplicate" };
-    l.senders.set(i.sender, { epoch: i.epoch, counter: i.counter });
+    if (prev && prev.epoch === i.epoch && i.counter <= prev.counter) return 0;
+    if (prev) {
+      prev.epoch = i.epoch;
+      prev.counter = i.counter;
+    } else l.senders.set(i.sender, { epoch: i.epoch, counter: i.counter });
     const seq = ++l.head;
     // one copy: the frame is kept as its deliver envelope; payload is a view into it
     const h = deliverHeaderLength(i.room, i.sender);
@@ -109,9 +133,10 @@ export class MemoryStore implements RelayStore {
     writeDeliverHeader(wire, i.room, i.cls, i.sender, seq);
     wire.set(i.payload, h);
     l.frames.push({ seq, sender: i.sender, cls: i.cls, ts: i.ts, payload: wire.subarray(h), wire });
+    this.#lastWire = wire;
     l.bytes += i.payload.length;
     this.#trim(l, ret, i.ts);
-    return { kind: "stored", seq, wire };
+    return seq;
   }
 
   #trim(l: RoomLog, ret: Retention, now: number): void {

@@ -5,6 +5,7 @@ import { LocalBus, LocalPresence } from "./local-bus.ts";
 import {
   type AppendInput,
   type AppendResult,
+  type AppendSink,
   type BusEvent,
   type DeviceRecord,
   type FrameRecord,
@@ -71,6 +72,8 @@ interface Meta {
 }
 
 interface SenderState {
+  readonly room: string;
+  readonly device: string;
   epoch: number;
   counter: number;
   dirty: boolean;
@@ -80,6 +83,10 @@ type Row = Record<string, unknown>;
 
 interface Tx {
   waiters: { resolve(): void; reject(e: unknown): void }[];
+  /** appendWith calls of this transaction, in order: input, sequence (0 = duplicate), sink */
+  inputs: AppendInput[];
+  seqs: number[];
+  sinks: AppendSink[];
 }
 
 /**
@@ -93,7 +100,10 @@ export class SqliteStore implements RelayStore {
   #db: DatabaseSync;
   #s: Record<string, StatementSync>;
   #meta = new Map<string, Meta>();
-  #senders = new Map<string, SenderState>();
+  /** room -> device -> last client message id stored */
+  #senders = new Map<string, Map<string, SenderState>>();
+  #dirtySenders: SenderState[] = [];
+  #dirtyMeta: [string, Meta][] = [];
   #tx: Tx | undefined;
   #bus = new LocalBus();
   #presence = new LocalPresence();
@@ -239,21 +249,31 @@ export class SqliteStore implements RelayStore {
   }
 
   #getSender(room: string, device: string): SenderState | undefined {
-    const key = `${room}\u0000${device}`;
-    let s = this.#senders.get(key);
+    let byDevice = this.#senders.get(room);
+    if (!byDevice) {
+      byDevice = new Map();
+      this.#senders.set(room, byDevice);
+    }
+    let s = byDevice.get(device);
     if (!s) {
       const r = this.#s.getSender!.get(room, device) as Row | undefined;
       if (!r) return undefined;
-      s = { epoch: Number(r.epoch), counter: Number(r.counter), dirty: false };
-      this.#senders.set(key, s);
+      s = { room, device, epoch: Number(r.epoch), counter: Number(r.counter), dirty: false };
+      byDevice.set(device, s);
     }
     return s;
+  }
+
+  #markMeta(room: string, m: Meta): void {
+    if (m.dirty) return;
+    m.dirty = true;
+    this.#dirtyMeta.push([room, m]);
   }
 
   #beginTx(): Tx {
     if (!this.#tx) {
       this.#db.exec("BEGIN");
-      this.#tx = { waiters: [] };
+      this.#tx = { waiters: [], inputs: [], seqs: [], sinks: [] };
       setImmediate(() => this.#commit());
     }
     return this.#tx;
@@ -263,57 +283,85 @@ export class SqliteStore implements RelayStore {
     const tx = this.#tx;
     if (!tx) return;
     this.#tx = undefined;
+    const metas = this.#dirtyMeta;
+    const senders = this.#dirtySenders;
+    this.#dirtyMeta = [];
+    this.#dirtySenders = [];
     try {
-      for (const [room, m] of this.#meta) {
-        if (!m.dirty) continue;
-        this.#s.putMeta!.run(room, m.head, m.first, m.bytes, m.count);
-      }
-      for (const [key, s] of this.#senders) {
-        if (!s.dirty) continue;
-        const [room, device] = key.split("\u0000") as [string, string];
-        this.#s.putSender!.run(room, device, s.epoch, s.counter);
+      for (const [room, m] of metas) this.#s.putMeta!.run(room, m.head, m.first, m.bytes, m.count);
+      for (const s of senders) {
+        this.#s.putSender!.run(s.room, s.device, s.epoch, s.counter);
         s.dirty = false;
       }
       this.#db.exec("COMMIT");
-      for (const m of this.#meta.values()) {
-        if (!m.dirty) continue;
-        m.dirty = false;
-        m.committedHead = m.head;
-        m.committedFirst = m.first;
-      }
-      for (const w of tx.waiters) w.resolve();
     } catch (e) {
       try {
         this.#db.exec("ROLLBACK");
       } catch {}
       this.#meta.clear();
       this.#senders.clear();
+      for (let k = 0; k < tx.sinks.length; k++) tx.sinks[k]!.appendFailed(tx.inputs[k]!, e);
       for (const w of tx.waiters) w.reject(e);
+      return;
     }
+    for (const [, m] of metas) {
+      m.dirty = false;
+      m.committedHead = m.head;
+      m.committedFirst = m.first;
+    }
+    for (let k = 0; k < tx.sinks.length; k++) tx.sinks[k]!.appended(tx.inputs[k]!, tx.seqs[k]!, undefined);
+    for (const w of tx.waiters) w.resolve();
   }
 
   append(i: AppendInput, ret: Retention): Promise<AppendResult> {
     const tx = this.#beginTx();
-    const prev = this.#getSender(i.room, i.sender);
-    if (prev && prev.epoch === i.epoch && i.counter <= prev.counter) {
-      // may be a duplicate of a frame still in this transaction: confirm it with the same commit
-      return new Promise((resolve, reject) =>
-        tx.waiters.push({ resolve: () => resolve({ kind: "duplicate" }), reject }),
-      );
+    // a duplicate may be of a frame still in this transaction: confirmed with the same commit
+    const seq = this.#add(i, ret);
+    return new Promise((resolve, reject) =>
+      tx.waiters.push({ resolve: () => resolve(seq === 0 ? { kind: "duplicate" } : { kind: "stored", seq }), reject }),
+    );
+  }
+
+  appendWith(i: AppendInput, ret: Retention, sink: AppendSink): void {
+    const tx = this.#beginTx();
+    let seq: number;
+    try {
+      seq = this.#add(i, ret);
+    } catch (err) {
+      sink.appendFailed(i, err);
+      return;
     }
-    const key = `${i.room}\u0000${i.sender}`;
-    this.#senders.set(key, { epoch: i.epoch, counter: i.counter, dirty: true });
+    tx.inputs.push(i);
+    tx.seqs.push(seq);
+    tx.sinks.push(sink);
+  }
+
+  /** Inserts a frame into the open transaction; its sequence, or 0 for a duplicate. */
+  #add(i: AppendInput, ret: Retention): number {
+    const prev = this.#getSender(i.room, i.sender);
+    if (prev && prev.epoch === i.epoch && i.counter <= prev.counter) return 0;
     const m = this.#getMeta(i.room);
-    const seq = ++m.head;
+    const seq = m.head + 1;
     this.#s.insFrame!.run(i.room, seq, i.sender, classCode(i.cls), i.ts, i.payload);
+    m.head = seq;
+    if (prev) {
+      prev.epoch = i.epoch;
+      prev.counter = i.counter;
+      if (!prev.dirty) {
+        prev.dirty = true;
+        this.#dirtySenders.push(prev);
+      }
+    } else {
+      const s: SenderState = { room: i.room, device: i.sender, epoch: i.epoch, counter: i.counter, dirty: true };
+      this.#senders.get(i.room)!.set(i.sender, s);
+      this.#dirtySenders.push(s);
+    }
     m.bytes += i.payload.length;
     m.count++;
     if (m.count === 1) m.oldestTs = i.ts;
-    m.dirty = true;
+    this.#markMeta(i.room, m);
     this.#trim(i.room, m, ret, i.ts);
-    return new Promise((resolve, reject) =>
-      tx.waiters.push({ resolve: () => resolve({ kind: "stored", seq }), reject }),
-    );
+    return seq;
   }
 
   /**
@@ -340,7 +388,7 @@ export class SqliteStore implements RelayStore {
           m.count--;
           m.bytes -= Number(r.n);
           m.first = cutoff + 1;
-          m.dirty = true;
+          this.#markMeta(room, m);
         } else {
           m.first = Number(r.seq);
           m.oldestTs = ts;

@@ -26,6 +26,15 @@ export type AppendResult =
   | { readonly kind: "stored"; readonly seq: number; readonly wire?: Uint8Array | undefined }
   | { readonly kind: "duplicate" };
 
+/**
+ * Receives the outcome of `appendWith` (the relay's hot path: no promise, no result object per frame).
+ * seq 0 means a duplicate; `wire` is the deliver envelope when the store keeps one.
+ */
+export interface AppendSink {
+  appended(input: AppendInput, seq: number, wire: Uint8Array | undefined): void;
+  appendFailed(input: AppendInput, err: unknown): void;
+}
+
 export interface Retention {
   readonly maxFrames: number;
   readonly maxBytes: number;
@@ -104,6 +113,11 @@ export interface RelayStore {
   append(input: AppendInput, retention: Retention): Promise<AppendResult>;
   /** Synchronous append, for stores where a frame is durable when the call returns (memory). */
   appendNow?(input: AppendInput, retention: Retention): AppendResult;
+  /**
+   * append() reporting to a sink instead of a promise, same ordering and durability: the sink hears
+   * of a frame only once it is durable (synchronously for the memory store, after COMMIT for SQLite).
+   */
+  appendWith?(input: AppendInput, retention: Retention, sink: AppendSink): void;
   /** Frames with seq >= fromSeq (oldest first, at most limit); frames before `first` are gone. */
   read(room: string, fromSeq: number, limit: number): Promise<FrameRecord[]>;
   bounds(room: string): Promise<LogBounds>;

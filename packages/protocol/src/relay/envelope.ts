@@ -80,6 +80,22 @@ export function decodeSend(b: Uint8Array): SendEnvelope | undefined {
   return { room, cls, epoch: u32(b, at), counter: u32(b, at + 4), payload: b.subarray(at + 8) };
 }
 
+/**
+ * decodeSend for a relay's hot path: when the frame's room has the same bytes as `known` (a room id
+ * already decoded and validated on this connection), `known` is reused instead of building and
+ * checking a new string. Same result as decodeSend.
+ */
+export function decodeSendKnown(b: Uint8Array, known: string | undefined): SendEnvelope | undefined {
+  if (known === undefined || b[0] !== ENVELOPE_SEND || b[2] !== known.length || b.length < 3 + known.length + 8) {
+    return decodeSend(b);
+  }
+  for (let i = 0; i < known.length; i++) if (b[3 + i] !== known.charCodeAt(i)) return decodeSend(b);
+  const cls = classOf(b[1]!);
+  if (cls === undefined) return undefined;
+  const at = 3 + known.length;
+  return { room: known, cls, epoch: u32(b, at), counter: u32(b, at + 4), payload: b.subarray(at + 8) };
+}
+
 /** Header bytes of a deliver envelope (the payload follows). */
 export function deliverHeaderLength(room: string, sender: string): number {
   return 3 + room.length + 1 + sender.length + 8;

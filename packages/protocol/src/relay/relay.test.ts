@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { authTranscript, generateWebCryptoIdentity, verifyAuthSignature } from "./auth.ts";
 import { fromBase64Url, toBase64Url } from "./base64url.ts";
-import { decodeDeliver, decodeSend, encodeDeliver, encodeSend, peekDeliver } from "./envelope.ts";
+import { decodeDeliver, decodeSend, decodeSendKnown, encodeDeliver, encodeSend, peekDeliver } from "./envelope.ts";
 import { closeCodeFor, codeForClose, RELAY_ERRORS } from "./errors.ts";
 import { parseClientMessage, parseServerMessage } from "./messages.ts";
 
@@ -17,6 +17,23 @@ describe("relay wire", () => {
     expect(decodeSend(new Uint8Array([1, 9, 1, 65]))).toBeUndefined();
     expect(decodeSend(new Uint8Array([1, 0, 1, 0x2f, 0, 0, 0, 0, 0, 0, 0, 0]))).toBeUndefined();
     expect(decodeSend(d)).toBeUndefined();
+  });
+
+  it("decodes a send with a known room exactly like decodeSend", () => {
+    const payload = new Uint8Array([1, 2, 3, 4]);
+    const frames = [
+      encodeSend({ room: "room-1", cls: "output", epoch: 7, counter: 9, payload }),
+      encodeSend({ room: "room-2", cls: "input", epoch: 7, counter: 10, payload }),
+      encodeSend({ room: "r", cls: "control", epoch: 1, counter: 1, payload }),
+      new Uint8Array([1, 9, 6, ...new TextEncoder().encode("room-1"), 0, 0, 0, 0, 0, 0, 0, 0]), // bad class
+      new Uint8Array([1, 0, 6, ...new TextEncoder().encode("room/1"), 0, 0, 0, 0, 0, 0, 0, 0]), // bad room id
+      new Uint8Array([1, 0, 6, ...new TextEncoder().encode("room-1"), 0, 0]), // truncated
+    ];
+    for (const f of frames) {
+      for (const known of [undefined, "room-1", "room-2", "r"])
+        expect(decodeSendKnown(f, known)).toEqual(decodeSend(f));
+    }
+    expect(decodeSendKnown(frames[0]!, "room-1")?.room).toBe("room-1");
   });
 
   it("parses only well-formed JSON messages", () => {
