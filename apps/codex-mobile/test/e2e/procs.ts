@@ -135,6 +135,9 @@ export async function startWrapper(opts: {
       "--pair",
       "--cwd",
       workDir,
+      // the laptop grants control to its paired phone without asking (the tests play the phone)
+      "--control",
+      "auto",
       ...(opts.extraArgs ?? []),
     ],
     {
