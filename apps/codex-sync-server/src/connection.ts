@@ -55,9 +55,11 @@ export class Connection implements HubConnection, AppendSink {
   /** ping intervals in a row without any sign of life */
   strikes = 0;
   #nonce: string;
-  #authTimer: ReturnType<typeof setTimeout>;
-  #queue: (RawData | string)[] = [];
-  #queueBinary: boolean[] = [];
+  /** cleared and dropped once authenticated */
+  #authTimer: ReturnType<typeof setTimeout> | undefined;
+  /** messages that arrived while a request waited for the store (allocated when first needed) */
+  #queue: (RawData | string)[] | undefined;
+  #queueBinary: boolean[] | undefined;
   #busy = false;
   /** highest confirmed client message id per room, sent as one `sent` per room on the next turn */
   #sent: Map<string, { epoch: number; upTo: number }> | undefined;
@@ -78,7 +80,9 @@ export class Connection implements HubConnection, AppendSink {
     }, hub.config.authTimeoutMs);
     ws.on("message", (data, isBinary) => {
       this.alive = true;
-      if (this.#busy || this.#queue.length > 0) {
+      if (this.#busy || (this.#queue && this.#queue.length > 0)) {
+        this.#queue ??= [];
+        this.#queueBinary ??= [];
         this.#queue.push(data);
         this.#queueBinary.push(isBinary);
         return;
@@ -89,7 +93,10 @@ export class Connection implements HubConnection, AppendSink {
       this.alive = true;
     });
     ws.on("close", () => this.#onClose());
-    ws.on("error", () => this.#onClose());
+    ws.on("error", () => {
+      this.#onClose();
+      ws.terminate();
+    });
     this.sendJson({ t: "challenge", v: RELAY_WIRE_VERSION, nonce: this.#nonce, serverTime: Date.now() });
   }
 
@@ -117,6 +124,7 @@ export class Connection implements HubConnection, AppendSink {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.#authTimer);
+    this.#authTimer = undefined;
     this.hub.metrics.connections.dec();
     this.hub.removeConn(this);
     if (this.deviceId) void this.hub.store.setPresence(this.deviceId, this.key, undefined).catch(() => {});
@@ -140,10 +148,17 @@ export class Connection implements HubConnection, AppendSink {
   }
 
   #drainQueue(): void {
-    while (this.#queue.length > 0 && !this.#busy && !this.closed) {
-      const data = this.#queue.shift()!;
-      const binary = this.#queueBinary.shift()!;
+    const queue = this.#queue;
+    const binaries = this.#queueBinary;
+    if (!queue || !binaries) return;
+    while (queue.length > 0 && !this.#busy && !this.closed) {
+      const data = queue.shift()!;
+      const binary = binaries.shift()!;
       this.#handle(data, binary);
+    }
+    if (queue.length === 0 && this.#queue === queue) {
+      this.#queue = undefined;
+      this.#queueBinary = undefined;
     }
   }
 
@@ -320,6 +335,7 @@ export class Connection implements HubConnection, AppendSink {
     if (hub.connectionsOf(id) >= hub.config.maxConnectionsPerDevice) return this.fail("connection_limit");
     if (hub.draining) return this.fail("server_draining");
     clearTimeout(this.#authTimer);
+    this.#authTimer = undefined;
     this.deviceId = id;
     this.device = device;
     hub.addDeviceConn(this, id);

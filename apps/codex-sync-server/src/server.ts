@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
+import type { ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
+import type { WebSocket } from "ws";
 import type { RelayConfig, RelayConfigInput } from "./config.ts";
 import { parseConfig } from "./config.ts";
 import { Connection } from "./connection.ts";
@@ -57,6 +60,19 @@ function pushProviders(c: RelayConfig): PushProvider[] {
   return out;
 }
 
+/**
+ * Lets the HTTP upgrade's objects go once the WebSocket is up. @fastify/websocket leaves an 'error'
+ * listener on the socket that closes over the Fastify request and reply, and the raw ServerResponse
+ * stays attached to the TCP socket: a few KiB per idle connection, never used again. Connection
+ * installs its own error handling (close and terminate), so both are dropped here.
+ */
+function releaseUpgradeState(ws: WebSocket): void {
+  ws.removeAllListeners("error");
+  const tcp = (ws as unknown as { _socket?: Socket & { _httpMessage?: ServerResponse | null } })._socket;
+  const res = tcp?._httpMessage;
+  if (tcp && res) res.detachSocket(tcp);
+}
+
 export interface StartOptions {
   /** Use this store instead of opening the configured one (tests, embedding). */
   readonly store?: RelayStore;
@@ -85,7 +101,9 @@ export async function startRelay(input: RelayConfigInput | RelayConfig = {}, opt
     options: { maxPayload: config.maxFrameBytes * 2 + 4096, perMessageDeflate: false },
   });
   app.get(RELAY_PATH, { websocket: true }, (socket) => {
+    releaseUpgradeState(socket);
     if (hub.draining) {
+      socket.on("error", () => socket.terminate());
       socket.close(4022, "server_draining");
       return;
     }
