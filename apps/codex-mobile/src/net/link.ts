@@ -59,7 +59,8 @@ export class LaptopLink {
   #channels: SecureChannel[] = [];
   #state: LinkState = "connecting";
   #handshakeWaiter: ((m: HandshakeMessage) => void) | undefined;
-  #welcomeWaiter: (() => void) | undefined;
+  /** Every hello in flight waits for the next welcome (a liveness hello may overlap a handshake's). */
+  #welcomeWaiters = new Set<() => void>();
   #sessions = new Set<string>();
   #current: string | undefined;
   #resyncPending = new Set<string>();
@@ -251,11 +252,15 @@ export class LaptopLink {
 
   async #hello(): Promise<void> {
     const welcomed = new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error("no welcome")), this.#o.timing?.handshakeMs ?? HANDSHAKE_TIMEOUT_MS);
-      this.#welcomeWaiter = () => {
+      const done = () => {
         clearTimeout(t);
         resolve();
       };
+      const t = setTimeout(() => {
+        this.#welcomeWaiters.delete(done);
+        reject(new Error("no welcome"));
+      }, this.#o.timing?.handshakeMs ?? HANDSHAKE_TIMEOUT_MS);
+      this.#welcomeWaiters.add(done);
     });
     this.sendFrame(createHello({ role: "phone", deviceId: this.#o.identity.deviceId }), "control");
     await welcomed;
@@ -324,8 +329,9 @@ export class LaptopLink {
 
   #onControl(frame: ControlFrame): void {
     if (frame.type === "welcome") {
-      this.#welcomeWaiter?.();
-      this.#welcomeWaiter = undefined;
+      const waiters = [...this.#welcomeWaiters];
+      this.#welcomeWaiters.clear();
+      for (const w of waiters) w();
       return;
     }
     if (frame.type === "session_open") {
