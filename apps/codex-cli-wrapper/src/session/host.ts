@@ -460,6 +460,7 @@ export class SessionHost implements SessionControls {
     const transport = this.#opts.transport;
     transport?.send(deviceId, { type: "error", code: "CONTROL_REFUSED", message: `control refused: ${reason}` });
     transport?.send(deviceId, { type: "control_revoke", sessionId: this.sessionId, deviceId, reason: "denied" });
+    void transport?.refuseControl?.(deviceId).catch(() => {});
     if (this.#opts.controlGrant !== "ask" || !this.#opts.askLocal)
       this.#opts.view.notice(`phone ${short(deviceId)} asked for control: refused (${reason})`);
   }

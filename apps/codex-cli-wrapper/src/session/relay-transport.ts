@@ -188,6 +188,10 @@ export class RelayTransport implements HostTransport {
     else await this.client.grantControl(this.room, deviceId);
   }
 
+  async refuseControl(deviceId: string): Promise<void> {
+    if (this.#online) await this.client.refuseControl(this.room, deviceId);
+  }
+
   notify(category: "approval_needed" | "turn_completed" | "error"): void {
     if (this.#online) this.client.notify(this.room, category).catch(() => {});
   }

@@ -36,6 +36,8 @@ export interface HostTransport {
   sendTerminal(streamId: number, sequence: number, bytes: Uint8Array): void;
   /** Relay-level controller (the relay forwards input-class frames only from it); null = the laptop. */
   setController(deviceId: string | null): Promise<void>;
+  /** Relay-level refusal of a phone's control request (the relay tells that phone). */
+  refuseControl?(deviceId: string): Promise<void>;
   /** A content-free push to the phones that are not looking (the relay decides who gets one). */
   notify?(category: "approval_needed" | "turn_completed" | "error"): void;
   /** Tells the relay to cut the device; the transport refuses it from now on. */

@@ -54,6 +54,8 @@ export class ScriptedPhone {
   /** Frames the relay refused to forward, by code (e.g. input from a device not in control). */
   readonly dropped: string[] = [];
   controller: string | null = null;
+  /** Relay-level `control_refused` messages received (the laptop refused a control request). */
+  controlRefused = 0;
   #waiters = new Set<() => void>();
   #pendingHandshake: ((m: HandshakeMessage) => void) | undefined;
   #lastSeq = 0;
@@ -79,6 +81,10 @@ export class ScriptedPhone {
     client.on("frame", (env) => this.#onFrame(env));
     client.on("controller", (m) => {
       this.controller = m.deviceId;
+      this.#wake();
+    });
+    client.on("control_refused", () => {
+      this.controlRefused++;
       this.#wake();
     });
     client.on("dropped", (d) => {
