@@ -31,12 +31,29 @@ CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, account TEXT NOT NULL, 
 CREATE INDEX IF NOT EXISTS rooms_host ON rooms(host);
 CREATE TABLE IF NOT EXISTS members (room TEXT NOT NULL, device TEXT NOT NULL, PRIMARY KEY (room, device)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pairings (room TEXT PRIMARY KEY, token_hash TEXT NOT NULL, expires INTEGER NOT NULL, used INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS frames (room TEXT NOT NULL, seq INTEGER NOT NULL, sender TEXT NOT NULL, cls INTEGER NOT NULL, ts INTEGER NOT NULL, payload BLOB NOT NULL, UNIQUE (room, seq));
+CREATE TABLE IF NOT EXISTS log (room TEXT NOT NULL, seq INTEGER NOT NULL, sender TEXT NOT NULL, cls INTEGER NOT NULL, epoch INTEGER NOT NULL, counter INTEGER NOT NULL, ts INTEGER NOT NULL, payload BLOB NOT NULL, UNIQUE (room, seq));
 CREATE TABLE IF NOT EXISTS log_meta (room TEXT PRIMARY KEY, head INTEGER NOT NULL, first INTEGER NOT NULL, bytes INTEGER NOT NULL, count INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS senders (room TEXT NOT NULL, device TEXT NOT NULL, epoch INTEGER NOT NULL, counter INTEGER NOT NULL, PRIMARY KEY (room, device)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cursors (room TEXT NOT NULL, device TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (room, device)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS push (device TEXT NOT NULL, key TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (device, key)) WITHOUT ROWID;
 `;
+
+/**
+ * Files written before the log table: their frames move over once (the client message id of an old
+ * frame is unknown, 0/0; dedup state for those senders is in `senders`).
+ */
+const MIGRATE_FRAMES = `
+INSERT OR IGNORE INTO log SELECT room, seq, sender, cls, 0, 0, ts, payload FROM frames;
+DROP TABLE frames;
+`;
+
+/**
+ * log_meta and senders are written every META_EVERY appended frames, whenever frames are trimmed,
+ * and at close, not at every COMMIT: the rows appended since then are the rest of the truth (a frame
+ * row holds its sender and client message id), so opening a room reads the meta row plus the log
+ * after its head. Per COMMIT only the log's B-tree is written.
+ */
+const META_EVERY = 4096;
 
 /**
  * Checkpoints on a second connection in a worker thread: copying the WAL into the database file
@@ -68,7 +85,12 @@ interface Meta {
   count: number;
   committedHead: number;
   committedFirst: number;
+  /** head as written in log_meta: rows after it are not reflected there yet */
+  savedHead: number;
+  /** changed since log_meta was last written */
   dirty: boolean;
+  /** changed in the open transaction */
+  touched: boolean;
 }
 
 interface SenderState {
@@ -102,8 +124,12 @@ export class SqliteStore implements RelayStore {
   #meta = new Map<string, Meta>();
   /** room -> device -> last client message id stored */
   #senders = new Map<string, Map<string, SenderState>>();
+  /** sender ids and metas changed since the last meta write; metas changed in the open transaction */
   #dirtySenders: SenderState[] = [];
   #dirtyMeta: [string, Meta][] = [];
+  #touched: Meta[] = [];
+  #sinceMetaWrite = 0;
+  #metaWriteDue = false;
   #tx: Tx | undefined;
   #bus = new LocalBus();
   #presence = new LocalPresence();
@@ -113,6 +139,9 @@ export class SqliteStore implements RelayStore {
   constructor(path: string, opts: { checkpointIntervalMs?: number } = {}) {
     this.#db = new DatabaseSync(path);
     this.#db.exec(SCHEMA);
+    if (this.#db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'frames'").get()) {
+      this.#db.exec(`BEGIN; ${MIGRATE_FRAMES} COMMIT;`);
+    }
     if (path !== ":memory:") {
       const w = new Worker(CHECKPOINTER, {
         eval: true,
@@ -141,14 +170,21 @@ export class SqliteStore implements RelayStore {
       usePairing: p("UPDATE pairings SET used = 1 WHERE room = ? AND used = 0"),
       getMeta: p("SELECT * FROM log_meta WHERE room = ?"),
       putMeta: p("INSERT OR REPLACE INTO log_meta VALUES (?, ?, ?, ?, ?)"),
-      allMeta: p("SELECT room FROM log_meta"),
+      // rooms whose log_meta row is not written yet have rows in log
+      allMeta: p("SELECT room FROM log_meta UNION SELECT room FROM log GROUP BY room"),
       getSender: p("SELECT epoch, counter FROM senders WHERE room = ? AND device = ?"),
       putSender: p("INSERT OR REPLACE INTO senders VALUES (?, ?, ?, ?)"),
-      insFrame: p("INSERT INTO frames VALUES (?, ?, ?, ?, ?, ?)"),
-      oldestBatch: p("SELECT seq, length(payload) AS n, ts FROM frames WHERE room = ? ORDER BY seq LIMIT 256"),
-      delUpTo: p("DELETE FROM frames WHERE room = ? AND seq <= ?"),
+      insFrame: p("INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+      oldestBatch: p("SELECT seq, length(payload) AS n, ts FROM log WHERE room = ? ORDER BY seq LIMIT 256"),
+      delUpTo: p("DELETE FROM log WHERE room = ? AND seq <= ?"),
+      logTail: p(
+        "SELECT max(seq) AS h, count(*) AS n, coalesce(sum(length(payload)), 0) AS b FROM log WHERE room = ? AND seq > ?",
+      ),
+      senderTail: p(
+        "SELECT epoch, counter FROM log WHERE room = ? AND seq > ? AND sender = ? ORDER BY seq DESC LIMIT 1",
+      ),
       read: p(
-        "SELECT seq, sender, cls, ts, payload FROM frames WHERE room = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
+        "SELECT seq, sender, cls, ts, payload FROM log WHERE room = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
       ),
       setCursor: p("INSERT OR REPLACE INTO cursors VALUES (?, ?, ?)"),
       getCursor: p("SELECT seq FROM cursors WHERE room = ? AND device = ?"),
@@ -231,17 +267,29 @@ export class SqliteStore implements RelayStore {
     let m = this.#meta.get(room);
     if (!m) {
       const r = this.#s.getMeta!.get(room) as Row | undefined;
-      const head = r ? Number(r.head) : 0;
+      const savedHead = r ? Number(r.head) : 0;
+      let head = savedHead;
+      let bytes = r ? Number(r.bytes) : 0;
+      let count = r ? Number(r.count) : 0;
+      // the rows appended after log_meta was last written
+      const tail = this.#s.logTail!.get(room, savedHead) as Row;
+      if (Number(tail.n) > 0) {
+        head = Number(tail.h);
+        count += Number(tail.n);
+        bytes += Number(tail.b);
+      }
       const first = r ? Number(r.first) : 1;
       m = {
         oldestTs: undefined,
         head,
         first,
-        bytes: r ? Number(r.bytes) : 0,
-        count: r ? Number(r.count) : 0,
+        bytes,
+        count,
         committedHead: head,
         committedFirst: first,
+        savedHead,
         dirty: false,
+        touched: false,
       };
       this.#meta.set(room, m);
     }
@@ -256,7 +304,11 @@ export class SqliteStore implements RelayStore {
     }
     let s = byDevice.get(device);
     if (!s) {
-      const r = this.#s.getSender!.get(room, device) as Row | undefined;
+      // its last frame after the meta write, else its row in senders
+      const after = this.#getMeta(room).savedHead;
+      const r = (this.#s.senderTail!.get(room, after, device) ?? this.#s.getSender!.get(room, device)) as
+        | Row
+        | undefined;
       if (!r) return undefined;
       s = { room, device, epoch: Number(r.epoch), counter: Number(r.counter), dirty: false };
       byDevice.set(device, s);
@@ -265,6 +317,10 @@ export class SqliteStore implements RelayStore {
   }
 
   #markMeta(room: string, m: Meta): void {
+    if (!m.touched) {
+      m.touched = true;
+      this.#touched.push(m);
+    }
     if (m.dirty) return;
     m.dirty = true;
     this.#dirtyMeta.push([room, m]);
@@ -279,33 +335,47 @@ export class SqliteStore implements RelayStore {
     return this.#tx;
   }
 
-  #commit(): void {
+  #commit(final = false): void {
     const tx = this.#tx;
     if (!tx) return;
     this.#tx = undefined;
-    const metas = this.#dirtyMeta;
-    const senders = this.#dirtySenders;
-    this.#dirtyMeta = [];
-    this.#dirtySenders = [];
+    const touched = this.#touched;
+    this.#touched = [];
+    const writeMeta = final || this.#metaWriteDue || this.#sinceMetaWrite >= META_EVERY;
+    const metas = writeMeta ? this.#dirtyMeta : [];
+    const senders = writeMeta ? this.#dirtySenders : [];
     try {
       for (const [room, m] of metas) this.#s.putMeta!.run(room, m.head, m.first, m.bytes, m.count);
-      for (const s of senders) {
-        this.#s.putSender!.run(s.room, s.device, s.epoch, s.counter);
-        s.dirty = false;
-      }
+      for (const s of senders) this.#s.putSender!.run(s.room, s.device, s.epoch, s.counter);
       this.#db.exec("COMMIT");
     } catch (e) {
       try {
         this.#db.exec("ROLLBACK");
       } catch {}
+      // the caches may be ahead of the file: read them again
       this.#meta.clear();
       this.#senders.clear();
+      this.#dirtyMeta = [];
+      this.#dirtySenders = [];
+      this.#sinceMetaWrite = 0;
+      this.#metaWriteDue = false;
       for (let k = 0; k < tx.sinks.length; k++) tx.sinks[k]!.appendFailed(tx.inputs[k]!, e);
       for (const w of tx.waiters) w.reject(e);
       return;
     }
-    for (const [, m] of metas) {
-      m.dirty = false;
+    if (writeMeta) {
+      for (const [, m] of metas) {
+        m.dirty = false;
+        m.savedHead = m.head;
+      }
+      for (const s of senders) s.dirty = false;
+      this.#dirtyMeta = [];
+      this.#dirtySenders = [];
+      this.#sinceMetaWrite = 0;
+      this.#metaWriteDue = false;
+    }
+    for (const m of touched) {
+      m.touched = false;
       m.committedHead = m.head;
       m.committedFirst = m.first;
     }
@@ -342,8 +412,9 @@ export class SqliteStore implements RelayStore {
     if (prev && prev.epoch === i.epoch && i.counter <= prev.counter) return 0;
     const m = this.#getMeta(i.room);
     const seq = m.head + 1;
-    this.#s.insFrame!.run(i.room, seq, i.sender, classCode(i.cls), i.ts, i.payload);
+    this.#s.insFrame!.run(i.room, seq, i.sender, classCode(i.cls), i.epoch, i.counter, i.ts, i.payload);
     m.head = seq;
+    this.#sinceMetaWrite++;
     if (prev) {
       prev.epoch = i.epoch;
       prev.counter = i.counter;
@@ -396,7 +467,10 @@ export class SqliteStore implements RelayStore {
           break;
         }
       }
-      if (cutoff >= 0) this.#s.delUpTo!.run(room, cutoff);
+      if (cutoff >= 0) {
+        this.#s.delUpTo!.run(room, cutoff);
+        this.#metaWriteDue = true;
+      }
       if (stopped || rows.length < 256) break;
     }
     if (m.count <= 0) {
@@ -465,7 +539,9 @@ export class SqliteStore implements RelayStore {
   }
   async close() {
     if (this.#closed) return;
-    this.#commit();
+    // write log_meta and senders as they are, so the next open reads no log tail
+    if (this.#dirtyMeta.length > 0 || this.#dirtySenders.length > 0) this.#beginTx();
+    this.#commit(true);
     this.#closed = true;
     const w = this.#checkpointer;
     this.#checkpointer = undefined;
