@@ -1,7 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeWav, resample, toFrames } from "@codex-remote/codex-voice-engine";
 import { opusCodec } from "@codex-remote/codex-voice-engine/opus";
 import type { AgentEvent } from "@codex-remote/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,37 +9,7 @@ import { tempConfigDir } from "../helpers/cli.ts";
 import { type Laptop, startLaptop, until } from "../helpers/laptop.ts";
 import { ScriptedPhone } from "../helpers/phone.ts";
 import { type RelayProcess, startRelayProcess } from "../helpers/relay-process.ts";
-
-/** espeak-ng (the real binary) speaks `text`; 16 kHz 20 ms frames, as the phone's capture makes them. */
-function spoken(text: string): Int16Array[] {
-  const wav = execFileSync("espeak-ng", ["--stdout", text]);
-  const audio = decodeWav(new Uint8Array(wav.buffer, wav.byteOffset, wav.byteLength));
-  if (audio instanceof Error) throw audio;
-  return toFrames(resample(audio.samples, audio.sampleRate, 16_000), 320);
-}
-
-/**
- * The phone holds to talk: Opus frames (input class, sealed) at about twice real time, then it
- * simply stops sending (the app marks no end of utterance; the laptop ends it).
- */
-async function say(phone: ScriptedPhone, text: string, stream: { seq: number }): Promise<void> {
-  const opus = opusCodec(16_000);
-  const frames = [...Array.from({ length: 10 }, () => new Int16Array(320)), ...spoken(text)];
-  for (let i = 0; i < frames.length; i++) {
-    phone.sendBinary({
-      type: "audio",
-      streamId: 2,
-      sequence: stream.seq++,
-      codec: "opus",
-      sampleRate: 16_000,
-      channels: 1,
-      frameDurationUs: 20_000,
-      data: opus.encode(frames[i]!),
-    });
-    if (i % 5 === 4) await new Promise((r) => setTimeout(r, 50));
-  }
-  opus.dispose();
-}
+import { say } from "../helpers/voice.ts";
 
 /** Peak level of the reply frames the phone got (decoded as the phone would). */
 function replyPeak(phone: ScriptedPhone, from = 0): number {
