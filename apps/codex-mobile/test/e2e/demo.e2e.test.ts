@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchPhone, shot } from "./browser.ts";
@@ -200,18 +199,14 @@ describe("phone app against the real relay and the wrapper with the demo agent",
   });
 
   it("hold-to-talk sends 20 ms Opus frames from the mic, sealed, through the relay", async () => {
-    const inputFrames = () => {
-      const db = new DatabaseSync(join(relayData, "relay.sqlite"), { readOnly: true });
-      const r = db
-        .prepare("SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(payload)), 0) AS bytes FROM frames WHERE cls = 1")
-        .get() as {
-        n: number;
-        bytes: number;
-      };
-      db.close();
-      return r;
+    // the relay's Prometheus counters (its operations interface): sealed frames and bytes received
+    const inputFrames = async () => {
+      const text = await (await fetch(`${relay.httpUrl}metrics`)).text();
+      const num = (name: string) =>
+        Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, "m").exec(text)?.[1] ?? Number.NaN);
+      return { n: num("relay_frames_in_total"), bytes: num("relay_bytes_in_total") };
     };
-    const before = inputFrames();
+    const before = await inputFrames();
     const talk = page.getByTestId("talk");
     const box = (await talk.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -222,7 +217,7 @@ describe("phone app against the real relay and the wrapper with the demo agent",
     await page.mouse.up();
     await expect.poll(() => talk.getAttribute("data-state")).toBe("listening");
     await new Promise((r) => setTimeout(r, 500));
-    const after = inputFrames();
+    const after = await inputFrames();
     const frames = after.n - before.n;
     // ~1.2 s of speech = ~60 frames of 20 ms (plus start_stream); Opus keeps each far below raw PCM's 640 bytes
     expect(frames).toBeGreaterThan(40);
