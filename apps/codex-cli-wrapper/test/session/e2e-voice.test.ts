@@ -135,6 +135,25 @@ describe("voice from the phone, through a real relay: Opus frames → pocketsphi
     }
   }, 120_000);
 
+  it("speaking over the reply barges in; 'stop' interrupts the agent's turn", async () => {
+    const { laptop, phone } = await voiceLaptop();
+    try {
+      await takeControl(phone);
+      const stream = { seq: 0 };
+      await say(phone, "run the tests", stream);
+      await phone.waitFor(() => phone.audio.length >= 50, 30_000, "reply audio frames");
+      // The demo turn is waiting for its approval while the reply is still being spoken.
+      await until(() => approvalRequests(laptop).length >= 1, "approval requested", 20_000);
+      await say(phone, "stop", stream);
+      await until(() => laptop.notices.includes("voice: barge-in (speech)"), "barge-in by speech", 20_000);
+      await until(() => laptop.notices.includes("voice: stop"), "stop command", 30_000);
+      await until(() => laptop.seen.some((e) => e.kind === "turn_interrupted"), "turn interrupted", 20_000);
+    } finally {
+      phone.close();
+      await laptop.close();
+    }
+  }, 90_000);
+
   it("voice.phrases extends the offline grammar; 'approve' with nothing pending is a typed error on the phone", async () => {
     const { laptop, phone } = await voiceLaptop('[voice]\nphrases = ["show me the diff"]\n');
     try {
