@@ -46,14 +46,14 @@ describe("voice from the app to the wrapper's voice engine", () => {
     await page.locator("#prompt").fill("run your command");
     await page.getByRole("button", { name: "Send prompt" }).tap();
     const approval = page.locator('[data-testid="approval"][data-kind="command"]');
-    await approval.waitFor({ timeout: 15_000 });
+    await approval.waitFor({ timeout: 30_000 });
     const talk = page.getByTestId("talk");
     const box = (await talk.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
     await new Promise((r) => setTimeout(r, 1800));
     await page.mouse.up();
-    await expect.poll(() => approval.getAttribute("data-decision"), { timeout: 20_000 }).toBe("accept");
+    await expect.poll(() => approval.getAttribute("data-decision"), { timeout: 30_000 }).toBe("accept");
     expect(await approval.getByTestId("approval-result").textContent()).toContain("by this phone");
     await wrapper.proc.waitFor(/voice: heard "approve"/, 10_000);
     await shot(page, "17-voice-approve");
