@@ -87,6 +87,8 @@ interface Meta {
   committedFirst: number;
   /** head as written in log_meta: rows after it are not reflected there yet */
   savedHead: number;
+  /** log_meta has a row for this room (sweep lists rooms from log_meta) */
+  persisted: boolean;
   /** changed since log_meta was last written */
   dirty: boolean;
   /** changed in the open transaction */
@@ -170,8 +172,7 @@ export class SqliteStore implements RelayStore {
       usePairing: p("UPDATE pairings SET used = 1 WHERE room = ? AND used = 0"),
       getMeta: p("SELECT * FROM log_meta WHERE room = ?"),
       putMeta: p("INSERT OR REPLACE INTO log_meta VALUES (?, ?, ?, ?, ?)"),
-      // rooms whose log_meta row is not written yet have rows in log
-      allMeta: p("SELECT room FROM log_meta UNION SELECT room FROM log GROUP BY room"),
+      allMeta: p("SELECT room FROM log_meta"),
       getSender: p("SELECT epoch, counter FROM senders WHERE room = ? AND device = ?"),
       putSender: p("INSERT OR REPLACE INTO senders VALUES (?, ?, ?, ?)"),
       insFrame: p("INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -288,6 +289,7 @@ export class SqliteStore implements RelayStore {
         committedHead: head,
         committedFirst: first,
         savedHead,
+        persisted: r !== undefined,
         dirty: false,
         touched: false,
       };
@@ -366,6 +368,7 @@ export class SqliteStore implements RelayStore {
     if (writeMeta) {
       for (const [, m] of metas) {
         m.dirty = false;
+        m.persisted = true;
         m.savedHead = m.head;
       }
       for (const s of senders) s.dirty = false;
@@ -415,6 +418,8 @@ export class SqliteStore implements RelayStore {
     this.#s.insFrame!.run(i.room, seq, i.sender, classCode(i.cls), i.epoch, i.counter, i.ts, i.payload);
     m.head = seq;
     this.#sinceMetaWrite++;
+    // a room's first frame also writes its log_meta row, so sweep finds the room there
+    if (!m.persisted) this.#metaWriteDue = true;
     if (prev) {
       prev.epoch = i.epoch;
       prev.counter = i.counter;
