@@ -92,10 +92,12 @@ describe("turn modes, resampling and settings", () => {
     }, 2);
     await feed(session, approve);
     expect((await final).text).toBe("approve");
-    await sleep(300);
+    // Wait for the cues to be pulled, not for a fixed time: a busy machine may run the puller late.
+    for (let waited = 0; chunks.length < 6 && waited < 10_000; waited += 50) await sleep(50);
     clearInterval(pulling);
-    // "approve" is answered without speech: everything audible is the listening + accepted cues
-    expect(chunks.length).toBeGreaterThanOrEqual(10);
+    // "approve" is answered without speech: everything audible is the listening + accepted cues. They
+    // are mixed, so they overlap when the phrase ends early: at least the listening cue's 120 ms plays.
+    expect(chunks.length).toBeGreaterThanOrEqual(6);
     expect(chunks.some((c) => c.some((v) => Math.abs(v) > 3000))).toBe(true);
     await session.close();
   }, 60_000);
