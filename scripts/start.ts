@@ -2,7 +2,7 @@
 // wrapper with the auto-detected agent, printing the QR code / link to open on the phone.
 // Without a terminal (CI=true, no TTY, no stdin) it says what it would do, runs a short smoke check
 // (relay up, one demo turn through the wrapper) and exits: it never waits for a person.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -119,6 +119,18 @@ async function interactive(): Promise<number> {
   });
 }
 
+/** The relay serves the phone app from apps/codex-mobile/dist: build it once when it is missing. */
+function ensureAppBuilt(): void {
+  if (existsSync(join(APP, "index.html"))) return;
+  say("building the phone app (apps/codex-mobile, first start only)");
+  const r = spawnSync("pnpm", ["--filter", "@codex-remote/codex-mobile", "build"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  say(r.status === 0 ? `phone app built into ${APP}` : "the phone app did not build: the relay starts without it");
+}
+
+ensureAppBuilt();
 const code = await (headless ? smoke() : interactive()).catch((e: unknown) => {
   process.stderr.write(`[start] ${(e as Error).message}\n`);
   return 1;
