@@ -332,6 +332,9 @@ export class LaptopLink {
       const waiters = [...this.#welcomeWaiters];
       this.#welcomeWaiters.clear();
       for (const w of waiters) w();
+      // The laptop answered, so its sessions are live again: a reconnect whose first handshake failed
+      // (and marked them offline) gets no fresh session_open, only the events it missed.
+      this.#everySession({ type: "presence", online: true });
       return;
     }
     if (frame.type === "session_open") {
