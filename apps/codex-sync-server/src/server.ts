@@ -117,6 +117,13 @@ export async function startRelay(input: RelayConfigInput | RelayConfig = {}, opt
   app.get("/metrics", async (_req, reply) =>
     reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
+  // The PWA asks for `./vapid-public-key` next to its index.html: the relay answers it when Web Push is set up.
+  app.get("/vapid-public-key", async (_req, reply) => {
+    reply.header("content-type", "text/plain; charset=utf-8").header("cache-control", "no-store");
+    return config.vapidPublicKey
+      ? reply.send(config.vapidPublicKey)
+      : reply.code(404).send("web push is not configured\n");
+  });
   if (config.staticDir) serveStatic(app, config.staticDir);
 
   // Ping every interval; a peer that sent nothing (no pong, no message) for two intervals is closed.

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import webpush from "web-push";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { relay } from "./helpers.ts";
 
@@ -64,6 +65,28 @@ describe("static serving of the built mobile app", () => {
       expect((await fetch(`${r.httpUrl}/%2e%2e/%2e%2e/etc/passwd`)).status).not.toBe(500);
       expect(await (await fetch(`${r.httpUrl}/%2e%2e/%2e%2e/etc/passwd`)).text()).not.toMatch(/root:/);
       expect((await fetch(`${r.httpUrl}/healthz`)).status).toBe(200);
+      expect((await fetch(`${r.httpUrl}/vapid-public-key`)).status).toBe(404);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it("publishes its Web Push public key where the app looks for it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "relay-static-"));
+    writeFileSync(join(dir, "index.html"), "<!doctype html><title>app</title>");
+    const vapid = webpush.generateVAPIDKeys();
+    const publicKey = vapid.publicKey;
+    const r = await relay({
+      staticDir: dir,
+      vapidPublicKey: publicKey,
+      vapidPrivateKey: vapid.privateKey,
+      vapidSubject: "mailto:ops@example.invalid",
+    });
+    try {
+      const res = await fetch(`${r.httpUrl}/vapid-public-key`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe(publicKey);
+      expect(await (await fetch(`${r.httpUrl}/sessions/abc`)).text()).toMatch(/<title>app/);
     } finally {
       await r.close();
     }

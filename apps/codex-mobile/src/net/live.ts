@@ -170,7 +170,7 @@ export function createLiveServices(
   };
 }
 
-/** The relay's VAPID public key, served next to the app (`vapid-public-key`), when it has one. */
+/** The relay's VAPID public key: the relay answers `vapid-public-key` next to the app when Web Push is set up. */
 async function vapidKey(): Promise<string | undefined> {
   try {
     const res = await fetch("./vapid-public-key", { cache: "no-store" });

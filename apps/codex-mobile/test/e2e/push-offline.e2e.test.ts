@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createDecipheriv, createECDH, generateKeyPairSync, hkdfSync } from "node:crypto";
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
 import { createServer } from "node:https";
 import { join } from "node:path";
@@ -69,8 +69,8 @@ function vapidKeys(): { publicKey: string; privateKey: string } {
 }
 
 /**
- * Web Push registration and the offline shell. The relay serves the app from a folder that also holds
- * its VAPID public key (`vapid-public-key`, how a self-hosted relay offers Web Push to the PWA).
+ * Web Push registration and the offline shell. The relay serves the app and, configured for Web Push,
+ * answers `vapid-public-key` next to it with its VAPID public key (how the PWA finds it).
  * Headless Chromium has no push service offline (calling the real `pushManager.subscribe` crashes
  * it here), so the test stands in for the browser's push service only: `subscribe` returns a
  * subscription with real P-256 keys whose endpoint is a local receiver. Everything after that is
@@ -99,7 +99,6 @@ describe("push subscription and offline shell against the real relay and wrapper
   beforeAll(async () => {
     const staticDir = tempDir("cm-static-");
     cpSync(DIST, staticDir, { recursive: true });
-    writeFileSync(join(staticDir, "vapid-public-key"), vapid.publicKey);
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     relay = await startRelay({
       dataDir,
