@@ -91,6 +91,9 @@ export async function startRelay(input: RelayConfigInput | RelayConfig = {}, opt
     },
     // no per-request child logger: a WebSocket upgrade would keep one alive per idle connection
     childLoggerFactory: (logger) => logger,
+    // WebSocket clients are drained before close; a keep-alive HTTP socket (a browser fetching the app)
+    // must not hold shutdown for the 72 s keep-alive timeout when it is caught between requests.
+    forceCloseConnections: true,
   });
   const store = opts.store ?? (await openStore(config));
   const metrics = createMetrics();
