@@ -7,7 +7,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeHeapSnapshot } from "node:v8";
+import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
 import { type WebSocket, WebSocketServer } from "ws";
 import { startRelay } from "../src/server.ts";
 
@@ -60,6 +60,10 @@ async function main() {
   }
   process.on("message", (m: { cmd: string }) => {
     if (m.cmd === "exit") process.exit(0);
+    if (m.cmd === "cpu") {
+      process.send?.({ mem: process.cpuUsage() });
+      return;
+    }
     if (m.cmd === "snapshot") {
       (globalThis as { gc?: () => void }).gc?.();
       process.send?.({ mem: { file: writeHeapSnapshot() } });
@@ -68,7 +72,7 @@ async function main() {
     if (m.cmd === "mem") {
       (globalThis as { gc?: () => void }).gc?.();
       (globalThis as { gc?: () => void }).gc?.();
-      process.send?.({ mem: process.memoryUsage() });
+      process.send?.({ mem: { ...process.memoryUsage(), spaces: getHeapSpaceStatistics() } });
     }
   });
   process.send?.({ url });

@@ -241,7 +241,7 @@ export class Connection implements HubConnection, AppendSink {
     if (store.appendWith) store.appendWith(input, hub.retention, this);
     else
       store.append(input, hub.retention).then(
-        (r) => this.appended(input, r.kind === "stored" ? r.seq : 0, r.kind === "stored" ? r.wire : undefined),
+        (r) => this.appended(input, r.kind === "stored" ? r.seq : 0),
         (err: unknown) => this.appendFailed(input, err),
       );
   }
@@ -252,12 +252,12 @@ export class Connection implements HubConnection, AppendSink {
   }
 
   /** AppendSink: the frame is durable (seq 0: a duplicate of one that is); publish it and confirm. */
-  appended(input: AppendInput, seq: number, wire: Uint8Array | undefined): void {
+  appended(input: AppendInput, seq: number): void {
     const i = input as FrameIn;
     const { hub } = this;
     if (i.t0 > 0) hub.metrics.storeLatency.observe({ op: "append" }, (performance.now() - i.t0) / 1000);
     if (seq > 0) {
-      hub.store.publish({ type: "frame", room: i.room, seq, sender: i.sender, cls: i.cls, payload: i.payload, wire });
+      hub.store.publish({ type: "frame", room: i.room, seq, sender: i.sender, cls: i.cls, payload: i.payload });
     }
     this.#markSent(i.room, i.epoch, i.counter);
   }

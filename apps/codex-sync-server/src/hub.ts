@@ -1,19 +1,13 @@
 import { createHash } from "node:crypto";
-import {
-  closeCodeFor,
-  deliverHeaderLength,
-  RELAY_ERRORS,
-  type RelayErrorCode,
-  type ServerMessage,
-  writeDeliverHeader,
-} from "@codex-remote/protocol/relay";
+import { closeCodeFor, RELAY_ERRORS, type RelayErrorCode, type ServerMessage } from "@codex-remote/protocol/relay";
 import type { FastifyBaseLogger } from "fastify";
 import type { WebSocket } from "ws";
 import type { RelayConfig } from "./config.ts";
+import { deliverHead, writeDeliver } from "./deliver-writer.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Pusher } from "./push/pusher.ts";
 import { DeviceRate } from "./rate.ts";
-import type { BusEvent, FrameRecord, RelayStore, Retention } from "./store/types.ts";
+import type { BusEvent, RelayStore, Retention } from "./store/types.ts";
 
 export interface RoomState {
   host: string;
@@ -35,36 +29,6 @@ export interface HubConnection {
 }
 
 const READ_BATCH = 256;
-
-/**
- * Frames written to one socket during one event-loop turn leave in one writev: the socket is corked
- * on the first write of the turn and uncorked on setImmediate (ws's own cork/uncork nests inside).
- */
-const corked = new Set<{ cork(): void; uncork(): void }>();
-function flushCorked(): void {
-  for (const s of corked) s.uncork();
-  corked.clear();
-}
-export function corkForTurn(ws: WebSocket): void {
-  const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void; destroyed?: boolean } })._socket;
-  if (!socket || socket.destroyed || corked.has(socket)) return;
-  socket.cork();
-  corked.add(socket);
-  if (corked.size === 1) setImmediate(flushCorked);
-}
-
-/** The deliver envelope of a frame: the store's ready copy when it keeps one, else built here. */
-export function encodeFrame(
-  room: string,
-  f: { seq: number; sender: string; cls: FrameRecord["cls"]; payload: Uint8Array; wire?: Uint8Array | undefined },
-): Uint8Array {
-  if (f.wire) return f.wire;
-  const h = deliverHeaderLength(room, f.sender);
-  const out = Buffer.allocUnsafe(h + f.payload.length);
-  writeDeliverHeader(out, room, f.cls, f.sender, f.seq);
-  out.set(f.payload, h);
-  return out;
-}
 
 /**
  * One device connection's reading position in one room. Live frames are forwarded when they are
@@ -108,8 +72,7 @@ export class Subscription {
     const counts = this.hub.metrics.counts;
     counts.framesOut++;
     counts.bytesOut += e.payload.length;
-    corkForTurn(this.conn.ws);
-    this.conn.ws.send(this.hub.wireOf(e));
+    writeDeliver(this.conn.ws, this.hub.headOf(e), e.payload);
   }
 
   startPump(): void {
@@ -147,8 +110,7 @@ export class Subscription {
           if (f.sender === this.conn.deviceId) continue;
           metrics.counts.framesOut++;
           metrics.counts.bytesOut += f.payload.length;
-          corkForTurn(this.conn.ws);
-          this.conn.ws.send(encodeFrame(this.room, f));
+          writeDeliver(this.conn.ws, deliverHead(this.room, f), f.payload);
         }
         // backpressure: let the socket drain before reading more
         while (!this.conn.closed && this.conn.ws.bufferedAmount > config.maxBufferedBytes / 2) {
@@ -199,15 +161,15 @@ export class Hub {
     this.#unsubscribe = store.subscribe((e) => this.#onBus(e));
   }
 
-  #wireEvent: BusEvent | undefined;
-  #wire: Uint8Array | undefined;
-  /** The deliver envelope of a frame event, built once however many readers it goes to. */
-  wireOf(e: Extract<BusEvent, { type: "frame" }>): Uint8Array {
-    if (this.#wireEvent !== e) {
-      this.#wire = encodeFrame(e.room, e);
-      this.#wireEvent = e;
+  #headEvent: BusEvent | undefined;
+  #head: Uint8Array | undefined;
+  /** The wire head of a frame event (see deliverHead), built once however many readers it goes to. */
+  headOf(e: Extract<BusEvent, { type: "frame" }>): Uint8Array {
+    if (this.#headEvent !== e) {
+      this.#head = deliverHead(e.room, e);
+      this.#headEvent = e;
     }
-    return this.#wire!;
+    return this.#head!;
   }
 
   rememberNonce(nonce: string): void {

@@ -1,4 +1,4 @@
-import { deliverHeaderLength, type PushTarget, writeDeliverHeader } from "@codex-remote/protocol/relay";
+import type { PushTarget } from "@codex-remote/protocol/relay";
 import { LocalBus, LocalPresence } from "./local-bus.ts";
 import {
   type AppendInput,
@@ -34,8 +34,6 @@ export class MemoryStore implements RelayStore {
   #push = new Map<string, Map<string, PushTarget>>();
   #presence = new LocalPresence();
   #bus = new LocalBus();
-  /** deliver envelope of the last stored frame (read right after #add) */
-  #lastWire: Uint8Array | undefined;
 
   async ready(): Promise<boolean> {
     return true;
@@ -103,7 +101,7 @@ export class MemoryStore implements RelayStore {
   appendNow(i: AppendInput, ret: Retention): AppendResult {
     const seq = this.#add(i, ret);
     if (seq === 0) return { kind: "duplicate" };
-    return { kind: "stored", seq, wire: this.#lastWire };
+    return { kind: "stored", seq };
   }
 
   appendWith(i: AppendInput, ret: Retention, sink: AppendSink): void {
@@ -114,7 +112,7 @@ export class MemoryStore implements RelayStore {
       sink.appendFailed(i, err);
       return;
     }
-    sink.appended(i, seq, seq === 0 ? undefined : this.#lastWire);
+    sink.appended(i, seq);
   }
 
   /** Appends and returns the new sequence, or 0 for a duplicate. */
@@ -127,13 +125,8 @@ export class MemoryStore implements RelayStore {
       prev.counter = i.counter;
     } else l.senders.set(i.sender, { epoch: i.epoch, counter: i.counter });
     const seq = ++l.head;
-    // one copy: the frame is kept as its deliver envelope; payload is a view into it
-    const h = deliverHeaderLength(i.room, i.sender);
-    const wire = Buffer.allocUnsafe(h + i.payload.length);
-    writeDeliverHeader(wire, i.room, i.cls, i.sender, seq);
-    wire.set(i.payload, h);
-    l.frames.push({ seq, sender: i.sender, cls: i.cls, ts: i.ts, payload: wire.subarray(h), wire });
-    this.#lastWire = wire;
+    // no copy: the payload is kept as the view of the sender's socket read that it arrived in
+    l.frames.push({ seq, sender: i.sender, cls: i.cls, ts: i.ts, payload: i.payload });
     l.bytes += i.payload.length;
     this.#trim(l, ret, i.ts);
     return seq;

@@ -333,7 +333,7 @@ export class RedisStore implements RelayStore {
 /** Bus message: u32 header length | JSON header | payload (frames only). */
 function encodeBus(e: BusEvent): Buffer {
   const payload = e.type === "frame" ? e.payload : undefined;
-  const header = Buffer.from(JSON.stringify(e.type === "frame" ? { ...e, payload: undefined, wire: undefined } : e));
+  const header = Buffer.from(JSON.stringify(e.type === "frame" ? { ...e, payload: undefined } : e));
   const out = Buffer.allocUnsafe(4 + header.length + (payload?.length ?? 0));
   out.writeUInt32BE(header.length, 0);
   header.copy(out, 4);

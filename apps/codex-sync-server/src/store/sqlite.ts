@@ -382,7 +382,7 @@ export class SqliteStore implements RelayStore {
       m.committedHead = m.head;
       m.committedFirst = m.first;
     }
-    for (let k = 0; k < tx.sinks.length; k++) tx.sinks[k]!.appended(tx.inputs[k]!, tx.seqs[k]!, undefined);
+    for (let k = 0; k < tx.sinks.length; k++) tx.sinks[k]!.appended(tx.inputs[k]!, tx.seqs[k]!);
     for (const w of tx.waiters) w.resolve();
   }
 

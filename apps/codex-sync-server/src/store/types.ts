@@ -7,8 +7,6 @@ export interface FrameRecord {
   readonly cls: RoutingClass;
   readonly ts: number;
   readonly payload: Uint8Array;
-  /** The ready deliver envelope when the store keeps frames in that form (memory store). */
-  readonly wire?: Uint8Array | undefined;
 }
 
 export interface AppendInput {
@@ -22,16 +20,14 @@ export interface AppendInput {
   readonly ts: number;
 }
 
-export type AppendResult =
-  | { readonly kind: "stored"; readonly seq: number; readonly wire?: Uint8Array | undefined }
-  | { readonly kind: "duplicate" };
+export type AppendResult = { readonly kind: "stored"; readonly seq: number } | { readonly kind: "duplicate" };
 
 /**
  * Receives the outcome of `appendWith` (the relay's hot path: no promise, no result object per frame).
- * seq 0 means a duplicate; `wire` is the deliver envelope when the store keeps one.
+ * seq 0 means a duplicate.
  */
 export interface AppendSink {
-  appended(input: AppendInput, seq: number, wire: Uint8Array | undefined): void;
+  appended(input: AppendInput, seq: number): void;
   appendFailed(input: AppendInput, err: unknown): void;
 }
 
@@ -77,8 +73,6 @@ export type BusEvent =
       readonly sender: string;
       readonly cls: RoutingClass;
       readonly payload: Uint8Array;
-      /** deliver envelope, when already built (never crosses instances) */
-      readonly wire?: Uint8Array | undefined;
     }
   | { readonly type: "room"; readonly room: string; readonly to?: string | undefined; readonly msg: ServerMessage }
   | { readonly type: "revoked"; readonly deviceId: string };
