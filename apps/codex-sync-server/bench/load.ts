@@ -159,6 +159,7 @@ async function throughput(kind: string, url: string, size: number, n: number, wi
   });
   // warm-up
   const warm = Math.min(2000, n / 10);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let tStart = t0;
   while (sent < n + warm) {
@@ -172,8 +173,11 @@ async function throughput(kind: string, url: string, size: number, n: number, wi
   }
   while (received < n + warm) await new Promise((r) => setTimeout(r, 1));
   const secs = (performance.now() - tStart) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   pair.close();
-  return { framesPerSec: n / secs, mbPerSec: (n * size) / secs / 1e6 };
+  // the load generator's own CPU per frame (sender + receiver), to tell which side limits a run
+  const loadCpuUs = (cpu.user + cpu.system) / (n + warm);
+  return { framesPerSec: n / secs, mbPerSec: (n * size) / secs / 1e6, loadCpuUs };
 }
 
 /** Fixed rate, one-way latency (sender and receiver share this process's clock). */
@@ -225,6 +229,7 @@ async function openIdle(kind: string, url: string, count: number) {
 }
 
 process.on("message", async (m: Json) => {
+  if (m.cmd === "exit") process.exit(0);
   try {
     let result: unknown;
     if (m.cmd === "throughput")

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const [kind = "memory", size = "256", n = "100000"] = process.argv.slice(2);
-const base = ["--conditions=@codex-remote/source", "--expose-gc"];
+const base = ["--conditions=@codex-remote/source", "--expose-gc", "--max-semi-space-size=4"];
 const srv = fork(here("./server-process.ts"), [kind], {
   execArgv: [...base, "--cpu-prof", "--cpu-prof-dir=/tmp/relay-prof"],
 });

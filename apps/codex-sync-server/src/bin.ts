@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --conditions=@codex-remote/source
+#!/usr/bin/env -S node --conditions=@codex-remote/source --max-semi-space-size=4
 import { ConfigError, loadConfig } from "./config.ts";
 import { startRelay } from "./server.ts";
 

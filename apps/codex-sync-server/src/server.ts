@@ -9,9 +9,7 @@ import { parseConfig } from "./config.ts";
 import { Connection } from "./connection.ts";
 import { Hub } from "./hub.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
-import { ApnsProvider } from "./push/apns.ts";
 import { type PushProvider, RelayPusher } from "./push/pusher.ts";
-import { WebPushProvider } from "./push/webpush.ts";
 import { serveStatic } from "./static.ts";
 import { openStore } from "./store/open.ts";
 import type { RelayStore } from "./store/types.ts";
@@ -31,10 +29,12 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-function pushProviders(c: RelayConfig): PushProvider[] {
+/** The configured push providers; their libraries load only when configured (a lighter heap otherwise). */
+async function pushProviders(c: RelayConfig): Promise<PushProvider[]> {
   const out: PushProvider[] = [];
   const ca = c.pushCaPath ? readFileSync(c.pushCaPath, "utf8") : undefined;
   if (c.apnsKeyPath && c.apnsKeyId && c.apnsTeamId && c.apnsTopic) {
+    const { ApnsProvider } = await import("./push/apns.ts");
     out.push(
       new ApnsProvider({
         key: c.apnsKeyPath,
@@ -48,6 +48,7 @@ function pushProviders(c: RelayConfig): PushProvider[] {
     );
   }
   if (c.vapidPublicKey && c.vapidPrivateKey && c.vapidSubject) {
+    const { WebPushProvider } = await import("./push/webpush.ts");
     out.push(
       new WebPushProvider({
         publicKey: c.vapidPublicKey,
@@ -97,7 +98,7 @@ export async function startRelay(input: RelayConfigInput | RelayConfig = {}, opt
   });
   const store = opts.store ?? (await openStore(config));
   const metrics = createMetrics();
-  const pusher = new RelayPusher(store, metrics, app.log, pushProviders(config));
+  const pusher = new RelayPusher(store, metrics, app.log, await pushProviders(config));
   const hub = new Hub(store, config, metrics, app.log, pusher);
 
   await app.register(websocket, {
