@@ -332,14 +332,20 @@ export class Connection implements HubConnection, AppendSink {
       }
     }
     if (this.closed) return;
-    if (hub.connectionsOf(id) >= hub.config.maxConnectionsPerDevice) return this.fail("connection_limit");
     if (hub.draining) return this.fail("server_draining");
+    // counted in the store, so the limit holds across every instance sharing it
+    if (!(await hub.store.claimPresence(id, this.key, hub.config.maxConnectionsPerDevice, Date.now()))) {
+      return this.fail("connection_limit");
+    }
+    if (this.closed) {
+      await hub.store.setPresence(id, this.key, undefined);
+      return;
+    }
     clearTimeout(this.#authTimer);
     this.#authTimer = undefined;
     this.deviceId = id;
     this.device = device;
     hub.addDeviceConn(this, id);
-    await hub.store.setPresence(id, this.key, true);
     this.sendJson({
       t: "welcome",
       deviceId: id,

@@ -12,7 +12,7 @@ import { createMetrics, type Metrics } from "./metrics.ts";
 import { type PushProvider, RelayPusher } from "./push/pusher.ts";
 import { serveStatic } from "./static.ts";
 import { openStore } from "./store/open.ts";
-import type { RelayStore } from "./store/types.ts";
+import type { PresenceKey, RelayStore } from "./store/types.ts";
 
 export const RELAY_PATH = "/v1/relay";
 
@@ -131,9 +131,12 @@ export async function startRelay(input: RelayConfigInput | RelayConfig = {}, opt
   if (config.staticDir) serveStatic(app, config.staticDir);
 
   // Ping every interval; a peer that sent nothing (no pong, no message) for two intervals is closed.
+  // The same round tells a shared store that this instance's connections are still here.
   const pingTimer = setInterval(() => {
+    const here: PresenceKey[] = [];
     for (const c of hub.conns) {
       if (!(c instanceof Connection)) continue;
+      if (c.deviceId && !c.closed) here.push({ deviceId: c.deviceId, connKey: c.key });
       if (c.alive) c.strikes = 0;
       else if (++c.strikes >= 2) {
         c.fail("idle_timeout");
@@ -144,6 +147,7 @@ export async function startRelay(input: RelayConfigInput | RelayConfig = {}, opt
         c.ws.ping();
       } catch {}
     }
+    store.touchPresence(here, Date.now()).catch((err: unknown) => app.log.error({ err }, "presence refresh failed"));
   }, config.pingIntervalMs);
   const sweepTimer = setInterval(
     () => void store.sweep(hub.retention, Date.now()).catch((err: unknown) => app.log.error({ err }, "sweep failed")),

@@ -162,12 +162,31 @@ export function storeContract(name: string, make: () => Promise<RelayStore>) {
       expect((await s.pushTargets(d)).length).toBe(2);
       await s.removePushTarget(d, `apns:${"ab".repeat(32)}`);
       expect((await s.pushTargets(d)).map((t) => t.kind)).toEqual(["webpush"]);
-      expect(await s.isActive(d)).toBe(false);
+      const now = Date.now();
+      expect(await s.isActive(d, now)).toBe(false);
       await s.setPresence(d, "c1", true);
       await s.setPresence(d, "c2", false);
-      expect(await s.isActive(d)).toBe(true);
+      expect(await s.isActive(d, now)).toBe(true);
       await s.setPresence(d, "c1", undefined);
-      expect(await s.isActive(d)).toBe(false);
+      expect(await s.isActive(d, now)).toBe(false);
+      await s.close();
+    });
+
+    it("counts a device's connections against its limit and frees them on close", async () => {
+      const s = await make();
+      const d = dev(9);
+      const now = Date.now();
+      expect(await s.claimPresence(d, "k1", 2, now)).toBe(true);
+      expect(await s.claimPresence(d, "k2", 2, now)).toBe(true);
+      expect(await s.claimPresence(d, "k3", 2, now)).toBe(false);
+      // the same connection claiming again is not a new one
+      expect(await s.claimPresence(d, "k2", 2, now)).toBe(true);
+      expect(await s.isActive(d, now)).toBe(true);
+      await s.setPresence(d, "k1", undefined);
+      expect(await s.claimPresence(d, "k3", 2, now)).toBe(true);
+      // another device has its own count
+      expect(await s.claimPresence(dev(10), "k1", 2, now)).toBe(true);
+      await s.touchPresence([{ deviceId: d, connKey: "k2" }], now);
       await s.close();
     });
 

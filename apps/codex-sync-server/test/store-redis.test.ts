@@ -1,7 +1,8 @@
+import { generateWebCryptoIdentity } from "@codex-remote/protocol/relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Relay } from "../src/server.ts";
 import { RedisStore } from "../src/store/redis.ts";
-import { indexOf, next, pairedSetup, relay, sendMany, until } from "./helpers.ts";
+import { client, indexOf, next, pairedSetup, relay, sendMany, until } from "./helpers.ts";
 import { startRedis } from "./redis-server.ts";
 import { storeContract } from "./store-contract.ts";
 
@@ -54,4 +55,63 @@ describe("two relay instances on one Redis", () => {
       await b.close();
     }
   }, 120_000);
+});
+
+describe("presence shared by instances", () => {
+  it("entries an instance stopped refreshing stop counting after the staleness window", async () => {
+    const s = await RedisStore.connect(redis.url, "stale", { presenceStaleMs: 1000 });
+    const d = "dev-stale";
+    const t = Date.now();
+    expect(await s.claimPresence(d, "k1", 2, t)).toBe(true);
+    expect(await s.claimPresence(d, "k2", 2, t)).toBe(true);
+    expect(await s.claimPresence(d, "k3", 2, t + 500)).toBe(false);
+    // k1 is refreshed by its (live) instance, k2's instance died
+    await s.touchPresence([{ deviceId: d, connKey: "k1" }], t + 900);
+    expect(await s.claimPresence(d, "k3", 2, t + 1500)).toBe(true);
+    expect(await s.claimPresence(d, "k4", 2, t + 1500)).toBe(false);
+    // a dead instance's active entry no longer suppresses pushes
+    const e = "dev-stale-2";
+    expect(await s.claimPresence(e, "k1", 2, t)).toBe(true);
+    expect(await s.isActive(e, t + 500)).toBe(true);
+    expect(await s.isActive(e, t + 5000)).toBe(false);
+    await s.close();
+  });
+
+  it("the connection limit of a device holds across two instances", async () => {
+    const prefix = "limit";
+    const cfg = { store: "redis" as const, maxConnectionsPerDevice: 2 };
+    const a: Relay = await relay(cfg, await RedisStore.connect(redis.url, prefix));
+    const b: Relay = await relay(cfg, await RedisStore.connect(redis.url, prefix));
+    try {
+      const id = await generateWebCryptoIdentity();
+      const first = client(a.url, id, { register: { kind: "host", name: "l" } });
+      await first.connect();
+      const second = client(b.url, id);
+      await second.connect();
+      const third = client(a.url, id, { reconnect: { enabled: false } });
+      await expect(third.connect()).rejects.toMatchObject({ code: "connection_limit" });
+      const fourth = client(b.url, id, { reconnect: { enabled: false } });
+      await expect(fourth.connect()).rejects.toMatchObject({ code: "connection_limit" });
+      // one leaves instance A: instance B admits another
+      first.close();
+      await until(() => a.hub.conns.size === 0, 5000, "A's connection gone");
+      // its presence entry goes right after the socket (one HDEL): retry briefly rather than sleep
+      let fifth = client(b.url, id, { reconnect: { enabled: false } });
+      for (let tries = 0; ; tries++) {
+        try {
+          await fifth.connect();
+          break;
+        } catch (err) {
+          if (tries >= 20) throw err;
+          await new Promise((r) => setTimeout(r, 50));
+          fifth = client(b.url, id, { reconnect: { enabled: false } });
+        }
+      }
+      second.close();
+      fifth.close();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 30_000);
 });

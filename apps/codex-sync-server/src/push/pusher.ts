@@ -49,7 +49,7 @@ export class RelayPusher implements Pusher {
 
   async #notifyDevice(room: string, category: PushCategory, device: string): Promise<void> {
     try {
-      if (await this.#store.isActive(device)) {
+      if (await this.#store.isActive(device, Date.now())) {
         this.#metrics.push.inc({ provider: "none", outcome: "skipped_active" });
         return;
       }

@@ -28,6 +28,13 @@ export class LocalPresence {
     }
     m.set(connKey, active);
   }
+  /** One process holds every connection, so nothing here goes stale. */
+  claim(deviceId: string, connKey: string, max: number): boolean {
+    const m = this.#byDevice.get(deviceId);
+    if (m && !m.has(connKey) && m.size >= max) return false;
+    this.set(deviceId, connKey, true);
+    return true;
+  }
   isActive(deviceId: string): boolean {
     const m = this.#byDevice.get(deviceId);
     if (!m) return false;

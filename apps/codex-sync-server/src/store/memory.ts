@@ -183,6 +183,10 @@ export class MemoryStore implements RelayStore {
   async pushTargets(deviceId: string) {
     return [...(this.#push.get(deviceId)?.values() ?? [])];
   }
+  async claimPresence(deviceId: string, connKey: string, max: number) {
+    return this.#presence.claim(deviceId, connKey, max);
+  }
+  async touchPresence() {}
   async setPresence(deviceId: string, connKey: string, active: boolean | undefined) {
     this.#presence.set(deviceId, connKey, active);
   }

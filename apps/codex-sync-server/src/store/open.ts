@@ -11,7 +11,8 @@ export async function openStore(c: RelayConfig): Promise<RelayStore> {
       return new SqliteStore(c.sqlitePath);
     case "redis": {
       const { RedisStore } = await import("./redis.ts");
-      return RedisStore.connect(c.redisUrl, c.redisPrefix);
+      // a presence entry not refreshed for three ping rounds belongs to an instance that died
+      return RedisStore.connect(c.redisUrl, c.redisPrefix, { presenceStaleMs: c.pingIntervalMs * 3 });
     }
   }
 }

@@ -8,11 +8,45 @@ import {
   type FrameRecord,
   type LogBounds,
   type PairingOutcome,
+  type PresenceKey,
   pushTargetKey,
   type RelayStore,
   type Retention,
   type RoomRecord,
 } from "./types.ts";
+
+/**
+ * Presence: one hash per device, field connKey = "<1|0 active>:<last sign of life, ms>". Entries
+ * older than the staleness window (an instance that died without removing its own) do not count.
+ * CLAIM_PRESENCE — KEYS: presence hash. ARGV: connKey, max, now, staleMs. Drops stale entries,
+ * then adds connKey (active) unless `max` live entries of other connections exist: 1 added, 0 refused.
+ */
+const CLAIM_PRESENCE = `
+local all = redis.call('HGETALL', KEYS[1])
+local minTs = tonumber(ARGV[3]) - tonumber(ARGV[4])
+local live = 0
+for i = 1, #all, 2 do
+  local ts = tonumber(string.match(all[i + 1], ':(%d+)$') or '0')
+  if ts < minTs then
+    redis.call('HDEL', KEYS[1], all[i])
+  elseif all[i] ~= ARGV[1] then
+    live = live + 1
+  end
+end
+if live >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], '1:' .. ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+`;
+
+/** TOUCH_PRESENCE — KEYS: presence hash. ARGV: connKey, now, staleMs. Refreshes an existing entry. */
+const TOUCH_PRESENCE = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if not v then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], string.sub(v, 1, 1) .. ':' .. ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`;
 
 /**
  * Appends and trims atomically. KEYS: log stream, meta hash, senders hash, rooms-with-logs set.
@@ -88,6 +122,8 @@ type Cmd = Redis & {
   relayCreateRoom(...args: (string | number)[]): Promise<number>;
   relaySetController(...args: (string | number)[]): Promise<number>;
   relayClaim(...args: (string | number)[]): Promise<string>;
+  relayClaimPresence(...args: (string | number)[]): Promise<number>;
+  relayTouchPresence(...args: (string | number)[]): Promise<number>;
 };
 
 /**
@@ -102,7 +138,11 @@ export class RedisStore implements RelayStore {
   readonly #listeners = new Set<(e: BusEvent) => void>();
   readonly #channel: string;
 
-  private constructor(r: Redis, sub: Redis, prefix: string) {
+  /** how long a presence entry counts without being refreshed (3 ping rounds by default) */
+  readonly #staleMs: number;
+
+  private constructor(r: Redis, sub: Redis, prefix: string, staleMs: number) {
+    this.#staleMs = staleMs;
     this.#r = r as Cmd;
     this.#sub = sub;
     this.#p = prefix;
@@ -111,6 +151,8 @@ export class RedisStore implements RelayStore {
     r.defineCommand("relayCreateRoom", { numberOfKeys: 3, lua: CREATE_ROOM });
     r.defineCommand("relaySetController", { numberOfKeys: 1, lua: SET_CONTROLLER });
     r.defineCommand("relayClaim", { numberOfKeys: 1, lua: CLAIM });
+    r.defineCommand("relayClaimPresence", { numberOfKeys: 1, lua: CLAIM_PRESENCE });
+    r.defineCommand("relayTouchPresence", { numberOfKeys: 1, lua: TOUCH_PRESENCE });
     sub.on("messageBuffer", (_ch: Buffer, msg: Buffer) => {
       const e = decodeBus(msg);
       if (!e) return;
@@ -118,13 +160,13 @@ export class RedisStore implements RelayStore {
     });
   }
 
-  static async connect(url: string, prefix: string): Promise<RedisStore> {
-    const opts = { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: false };
-    const r = new Redis(url, opts);
-    const sub = new Redis(url, opts);
+  static async connect(url: string, prefix: string, opts: { presenceStaleMs?: number } = {}): Promise<RedisStore> {
+    const conn = { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: false };
+    const r = new Redis(url, conn);
+    const sub = new Redis(url, conn);
     await r.connect();
     await sub.connect();
-    const store = new RedisStore(r, sub, prefix);
+    const store = new RedisStore(r, sub, prefix, opts.presenceStaleMs ?? 90_000);
     await sub.subscribe(store.#channel);
     return store;
   }
@@ -303,18 +345,33 @@ export class RedisStore implements RelayStore {
     }
     return out;
   }
+  async claimPresence(deviceId: string, connKey: string, max: number, now: number) {
+    const key = this.#k("presence", deviceId);
+    return Number(await this.#r.relayClaimPresence(key, connKey, max, now, this.#staleMs)) === 1;
+  }
+  async touchPresence(entries: readonly PresenceKey[], now: number) {
+    if (entries.length === 0) return;
+    const p = this.#r.pipeline() as unknown as Pick<Cmd, "relayTouchPresence"> & { exec(): Promise<unknown> };
+    for (const e of entries) p.relayTouchPresence(this.#k("presence", e.deviceId), e.connKey, now, this.#staleMs);
+    await p.exec();
+  }
   async setPresence(deviceId: string, connKey: string, active: boolean | undefined) {
     const key = this.#k("presence", deviceId);
     if (active === undefined) await this.#r.hdel(key, connKey);
     else
       await this.#r
         .multi()
-        .hset(key, connKey, active ? "1" : "0")
-        .expire(key, 3600)
+        .hset(key, connKey, `${active ? 1 : 0}:${Date.now()}`)
+        .pexpire(key, this.#staleMs)
         .exec();
   }
-  async isActive(deviceId: string) {
-    return (await this.#r.hvals(this.#k("presence", deviceId))).includes("1");
+  async isActive(deviceId: string, now: number) {
+    const minTs = now - this.#staleMs;
+    for (const v of await this.#r.hvals(this.#k("presence", deviceId))) {
+      const [active, ts] = v.split(":");
+      if (active === "1" && Number(ts) >= minTs) return true;
+    }
+    return false;
   }
 
   publish(e: BusEvent) {

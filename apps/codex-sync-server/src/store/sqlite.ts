@@ -530,6 +530,10 @@ export class SqliteStore implements RelayStore {
     }
     return out;
   }
+  async claimPresence(deviceId: string, connKey: string, max: number) {
+    return this.#presence.claim(deviceId, connKey, max);
+  }
+  async touchPresence() {}
   async setPresence(deviceId: string, connKey: string, active: boolean | undefined) {
     this.#presence.set(deviceId, connKey, active);
   }

@@ -125,14 +125,30 @@ export interface RelayStore {
   removePushTarget(deviceId: string, key: string): Promise<void>;
   pushTargets(deviceId: string): Promise<PushTarget[]>;
 
-  /** Presence of one connection (connKey unique per connection); undefined removes it. */
+  /**
+   * Registers one authenticated connection of a device (connKey unique per connection, active) unless
+   * the device already has `max` live connections on any instance sharing this store: false then.
+   */
+  claimPresence(deviceId: string, connKey: string, max: number, now: number): Promise<boolean>;
+  /** Presence of one connection (active or in the background); undefined removes it. */
   setPresence(deviceId: string, connKey: string, active: boolean | undefined): Promise<void>;
-  isActive(deviceId: string): Promise<boolean>;
+  /**
+   * Marks this instance's connections as still alive (every ping round). A store shared by several
+   * instances stops counting, for limits and for push suppression, an entry not refreshed within
+   * its staleness window: the connections of an instance that died.
+   */
+  touchPresence(entries: readonly PresenceKey[], now: number): Promise<void>;
+  isActive(deviceId: string, now: number): Promise<boolean>;
 
   publish(event: BusEvent): void;
   subscribe(listener: (event: BusEvent) => void): () => void;
 
   close(): Promise<void>;
+}
+
+export interface PresenceKey {
+  readonly deviceId: string;
+  readonly connKey: string;
 }
 
 export function pushTargetKey(t: PushTarget): string {
