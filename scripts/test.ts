@@ -1,14 +1,21 @@
 // `npm test` after set-up: lint, typecheck and every module's tests, then one summary line.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..");
 const args = process.argv.slice(2);
 
+// Every temporary file of the run (config dirs, browser profiles, SQLite files, agent homes) goes
+// under one directory that is removed at the end, so repeated runs do not fill the machine's /tmp.
+const runTmp = mkdtempSync(join(tmpdir(), "codex-remote-run-"));
+process.on("exit", () => rmSync(runTmp, { recursive: true, force: true }));
+const env = { ...process.env, TMPDIR: runTmp };
+
 function run(label: string, cmd: string, cmdArgs: string[]): boolean {
   process.stdout.write(`\n== ${label} ==\n`);
-  const r = spawnSync(cmd, cmdArgs, { stdio: "inherit", cwd: ROOT });
+  const r = spawnSync(cmd, cmdArgs, { stdio: "inherit", cwd: ROOT, env });
   return r.status === 0;
 }
 
