@@ -59,25 +59,47 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
   const pick = pickAgent(settings.agent, settings);
   io.err(`codex-remote: agent: ${pick.reason}`);
   const { runInteractive } = await import("../session-runner.ts");
-  const relayUrl = settings.relayUrl;
+  let relayUrl = settings.relayUrl;
+  let releaseLock = () => {};
   if (!relayUrl) io.err("codex-remote: no relay configured (--relay URL or relay.url): local only");
-  return runInteractive({
-    ...(relayUrl
-      ? {
-          connect: async () => {
-            const { connectRelay } = await import("../pairing.ts");
-            return connectRelay(settings, (t) => io.err(`codex-remote: ${t}`));
-          },
-        }
-      : {}),
-    settings,
-    pick,
-    agentArgs: cmd.rest,
-    cwd: cmd.values.cwd ?? process.cwd(),
-    // The first run with a relay (no phone paired yet) shows the QR code without being asked.
-    showPairing: cmd.values.pair === true || (relayUrl !== undefined && !hasPairedDevice(settings.configDir)),
-    io,
-  });
+  else {
+    // one session per laptop in the relay room; a second one stays local instead of clashing
+    const { acquireRelayLock } = await import("../../session/relay-lock.ts");
+    const lock = acquireRelayLock(settings.configDir);
+    if (lock.kind === "held") {
+      io.err(
+        `codex-remote: another codex-remote session (pid ${lock.pid}) is connected to the relay for this laptop; phones follow one session per laptop, so this one stays local (end the other to use the phone here)`,
+      );
+      relayUrl = undefined;
+    } else {
+      process.once("exit", lock.release);
+      releaseLock = () => {
+        process.off("exit", lock.release);
+        lock.release();
+      };
+    }
+  }
+  try {
+    return await runInteractive({
+      ...(relayUrl
+        ? {
+            connect: async () => {
+              const { connectRelay } = await import("../pairing.ts");
+              return connectRelay(settings, (t) => io.err(`codex-remote: ${t}`));
+            },
+          }
+        : {}),
+      settings,
+      pick,
+      agentArgs: cmd.rest,
+      cwd: cmd.values.cwd ?? process.cwd(),
+      // The first run with a relay (no phone paired yet) shows the QR code without being asked.
+      showPairing: cmd.values.pair === true || (relayUrl !== undefined && !hasPairedDevice(settings.configDir)),
+      io,
+    });
+  } finally {
+    releaseLock();
+  }
 }
 
 function hasPairedDevice(configDir: string): boolean {
