@@ -72,6 +72,37 @@ describe("offline end to end: espeak-ng -> VAD -> pocketsphinx -> scripted agent
   }, 120_000);
 });
 
+describe("offline: an approval answered by voice, and the rest of the agent's turn", () => {
+  it("speaks what the agent goes on to say after the answer", async () => {
+    const agent = scriptedAgent({
+      firstTokenDelayMs: 20,
+      tokensPerSecond: 200,
+      afterApproval: (d) => (d === "approve" ? "Approved. The tests pass." : "Denied. Nothing ran."),
+    });
+    const stt = pocketsphinxStt({ phrases: DEFAULT_COMMANDS.map((c) => c.phrase) });
+    await Effect.runPromise(warmUp(stt));
+    const session = await startVoiceSession({ stt, tts: espeakTts(), agent, mode: "auto", endSilenceMs: 400 });
+    try {
+      const events = recordEvents(session);
+      const listener = player(session);
+      for (const phrase of ["approve", "deny"]) {
+        const ended = nextEvent(session, isType("turn-end"));
+        await feed(session, [...silenceFrames(200), ...(await spokenFrames(phrase)), ...silenceFrames(600)]);
+        await ended;
+        await waitIdle(session);
+      }
+      listener.stop();
+      expect(agent.approvals).toEqual(["approve", "deny"]);
+      const turnEnds = events.filter(isType("turn-end"));
+      expect(turnEnds.map((e) => e.reply)).toEqual(["Approved. The tests pass.", "Denied. Nothing ran."]);
+      expect(turnEnds.every((e) => !e.interrupted && e.heard.length > 0)).toBe(true);
+      expect(listener.chunks.filter((c) => c.some((v) => Math.abs(v) > 2000)).length).toBeGreaterThan(10);
+    } finally {
+      await session.close();
+    }
+  }, 120_000);
+});
+
 async function waitIdle(session: VoiceSessionHandle): Promise<void> {
   for (let i = 0; i < 2000; i++) {
     if (session.state() === "idle") return;

@@ -23,7 +23,8 @@ export function approvalSpeech(e: Extract<AgentEvent, { kind: "approval_requeste
  * The voice engine's AgentAdapter over the running CodexBackend: `send` is a prompt through the
  * host, the turn's `text_delta`s are the tokens. The spoken turn ends when the backend's turn ends,
  * or when it stops for an approval (the question is spoken, then the listener answers "approve" /
- * "deny", which `resolveApproval` takes to the host's approval path). `interrupt` is the backend's.
+ * "deny", which `resolveApproval` takes to the host's approval path and whose rest of the turn is
+ * spoken in turn). `interrupt` is the backend's.
  */
 export class BackendVoiceAgent implements AgentAdapter {
   readonly name = "codex-backend";
@@ -34,6 +35,17 @@ export class BackendVoiceAgent implements AgentAdapter {
   }
 
   send(text: string): AgentTurn {
+    const turn = this.#follow(false);
+    this.#paths.sendPrompt(text).catch((e: unknown) => turn.fail(e instanceof Error ? e : new Error(String(e))));
+    return turn.turn;
+  }
+
+  /**
+   * The backend's events as a spoken turn: its text deltas until the turn ends or stops for an
+   * approval (the question is spoken). `inTurn`: already inside the backend's turn (after a voice
+   * answer), else events count from the prompt's own `user_message` / `turn_started`.
+   */
+  #follow(inTurn: boolean): { turn: AgentTurn; fail(e: Error): void; end(): void } {
     const paths = this.#paths;
     const queue: string[] = [];
     let done = false;
@@ -44,7 +56,7 @@ export class BackendVoiceAgent implements AgentAdapter {
       wake?.();
       wake = undefined;
     };
-    let started = false;
+    let started = inTurn;
     const off = paths.backend.events.subscribe((e) => {
       if (done) return;
       if (e.kind === "turn_started") started = true;
@@ -75,12 +87,6 @@ export class BackendVoiceAgent implements AgentAdapter {
           return;
       }
     });
-    paths.sendPrompt(text).catch((e: unknown) =>
-      push(() => {
-        failure = e instanceof Error ? e : new Error(String(e));
-        done = true;
-      }),
-    );
     const tokens: AsyncIterable<string> = {
       async *[Symbol.asyncIterator]() {
         try {
@@ -101,20 +107,44 @@ export class BackendVoiceAgent implements AgentAdapter {
       },
     };
     return {
-      tokens,
-      interrupt: async () => {
-        if (done) return;
+      turn: {
+        tokens,
+        interrupt: async () => {
+          if (done) return;
+          push(() => {
+            done = true;
+          });
+          off();
+          if (paths.backend.turnActive) await paths.interrupt();
+        },
+      },
+      fail: (e) =>
+        push(() => {
+          failure = e;
+          done = true;
+        }),
+      // no more events wanted; what is queued is still spoken
+      end: () => {
         push(() => {
           done = true;
         });
         off();
-        if (paths.backend.turnActive) await paths.interrupt();
       },
     };
   }
 
-  async resolveApproval(decision: "approve" | "deny"): Promise<void> {
-    if (!this.#paths.answerOldestApproval(decision === "approve" ? "accept" : "decline"))
+  /**
+   * Answers the oldest pending approval; the rest of the backend's turn (what the agent does and
+   * says after the answer, up to its end or its next question) is returned to be spoken.
+   */
+  async resolveApproval(decision: "approve" | "deny"): Promise<AgentTurn | undefined> {
+    // listen first: the backend may go on the moment it has the answer
+    const rest = this.#follow(true);
+    if (!this.#paths.answerOldestApproval(decision === "approve" ? "accept" : "decline")) {
+      rest.end();
       throw new WrapperError("NO_PENDING_APPROVAL", `"${decision}" heard, but no approval is pending`);
+    }
+    if (!this.#paths.backend.turnActive) rest.end();
+    return rest.turn;
   }
 }

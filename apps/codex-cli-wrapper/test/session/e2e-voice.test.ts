@@ -66,6 +66,7 @@ describe("voice from the phone, through a real relay: Opus frames → pocketsphi
       const request = approvalRequests(laptop)[0]!;
       // ...the phone takes control and says "approve" (audio only: it sends no approval_response).
       await takeControl(phone);
+      const framesBefore = laptop.host.voice!.sentFrames;
       await say(phone, "approve", { seq: 0 });
       await until(
         () => laptop.seen.some((e) => e.kind === "approval_resolved" && e.requestId === request.requestId),
@@ -84,6 +85,11 @@ describe("voice from the phone, through a real relay: Opus frames → pocketsphi
         "resolution on the phone",
       );
       await until(() => laptop.seen.some((e) => e.kind === "command_end"), "command ran", 20_000);
+      // The rest of the turn is spoken after the answer: the agent goes on to its file change and
+      // asks again, and that question is voiced (seconds of speech, far more than the answer's cue).
+      await until(() => approvalRequests(laptop).length === 2, "the next approval", 20_000);
+      await until(() => laptop.host.voice!.sentFrames - framesBefore >= 60, "the rest of the turn spoken", 30_000);
+      await until(() => laptop.host.voice!.state === "idle", "voice idle after speaking", 30_000);
       await laptop.backend.interrupt();
     } finally {
       phone.close();

@@ -10,6 +10,8 @@ export interface ScriptedAgentOptions {
   /** Fail the turn with this message after this many tokens (fault injection). */
   readonly failAfterTokens?: number;
   readonly failMessage?: string;
+  /** The rest of the turn after a spoken approve/deny (none by default: the turn ends with the question). */
+  readonly afterApproval?: (decision: "approve" | "deny") => string;
 }
 
 export interface ScriptedAgent extends AgentAdapter {
@@ -59,36 +61,39 @@ export function scriptedAgent(initial: ScriptedAgentOptions = {}): ScriptedAgent
     },
     send(text): AgentTurn {
       prompts.push(text);
-      const opts = options;
-      const controller = new AbortController();
-      const reply = opts.reply ? opts.reply(text) : `You said ${text}. Done.`;
-      async function* stream(): AsyncGenerator<string> {
-        await sleep(opts.firstTokenDelayMs ?? 0, controller.signal);
-        const gap = opts.tokensPerSecond && opts.tokensPerSecond > 0 ? 1000 / opts.tokensPerSecond : 0;
-        let n = 0;
-        for (const token of tokenize(reply)) {
-          if (controller.signal.aborted) return;
-          if (opts.failAfterTokens !== undefined && n >= opts.failAfterTokens) {
-            throw new Error(opts.failMessage ?? "scripted agent failure");
-          }
-          if (n > 0) await sleep(gap, controller.signal);
-          if (controller.signal.aborted) return;
-          n++;
-          tokensSent++;
-          yield token;
-        }
-      }
-      return {
-        tokens: stream(),
-        async interrupt() {
-          if (!controller.signal.aborted) interrupts++;
-          controller.abort();
-        },
-      };
+      return turnOf(options.reply ? options.reply(text) : `You said ${text}. Done.`);
     },
     async resolveApproval(decision) {
       approvals.push(decision);
+      return options.afterApproval ? turnOf(options.afterApproval(decision)) : undefined;
     },
   };
+  function turnOf(reply: string): AgentTurn {
+    const opts = options;
+    const controller = new AbortController();
+    async function* stream(): AsyncGenerator<string> {
+      await sleep(opts.firstTokenDelayMs ?? 0, controller.signal);
+      const gap = opts.tokensPerSecond && opts.tokensPerSecond > 0 ? 1000 / opts.tokensPerSecond : 0;
+      let n = 0;
+      for (const token of tokenize(reply)) {
+        if (controller.signal.aborted) return;
+        if (opts.failAfterTokens !== undefined && n >= opts.failAfterTokens) {
+          throw new Error(opts.failMessage ?? "scripted agent failure");
+        }
+        if (n > 0) await sleep(gap, controller.signal);
+        if (controller.signal.aborted) return;
+        n++;
+        tokensSent++;
+        yield token;
+      }
+    }
+    return {
+      tokens: stream(),
+      async interrupt() {
+        if (!controller.signal.aborted) interrupts++;
+        controller.abort();
+      },
+    };
+  }
   return agent;
 }

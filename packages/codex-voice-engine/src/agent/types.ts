@@ -13,6 +13,9 @@ export interface AgentAdapter {
   readonly name: string;
   /** Sends a user utterance as a prompt and starts a turn. */
   send(text: string): AgentTurn;
-  /** Answers the pending approval, if the agent has one ("approve" / "deny" by voice). */
-  resolveApproval?(decision: "approve" | "deny"): Promise<void>;
+  /**
+   * Answers the pending approval, if the agent has one ("approve" / "deny" by voice). When the agent
+   * goes on with its turn after the answer, the rest of that turn, which the engine speaks like a reply.
+   */
+  resolveApproval?(decision: "approve" | "deny"): Promise<AgentTurn | undefined>;
 }

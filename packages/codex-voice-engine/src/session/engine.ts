@@ -1,5 +1,6 @@
 import { Effect, Exit, Fiber, PubSub, Queue, Scope, Stream } from "effect";
 import type { SttStream } from "../adapters.ts";
+import type { AgentTurn } from "../agent/types.ts";
 import type { CueName } from "../audio/cues.ts";
 import { ENGINE_RATE, FRAME_MS, Reframer, resample, samplesPerFrame } from "../audio/pcm.ts";
 import { SentenceChunker } from "../chunker.ts";
@@ -139,21 +140,28 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
         sentence.complete = true;
       });
 
-    const runTurn = (current: ActiveTurn, prompt: string | undefined) =>
+    /** What a turn speaks: a new prompt's reply, the last reply again, or the rest of a turn. */
+    type TurnSource = { prompt: string } | { repeat: true } | { continued: AgentTurn };
+    const runTurn = (current: ActiveTurn, source: TurnSource) =>
       Effect.gen(function* () {
         const marks = { firstTokenAt: undefined as number | undefined, firstAudio: false };
         const chunker = new SentenceChunker();
         setState("thinking");
-        if (prompt === undefined) {
+        if ("repeat" in source) {
           // "read that again": speak the last reply without asking the agent.
           current.reply = lastReply;
           for (const piece of chunker.push(`${lastReply} `)) yield* speak(piece, current, marks);
         } else {
-          cue("thinking");
-          const agentTurn = yield* Effect.try({
-            try: () => config.agent.send(prompt),
-            catch: (cause) => new AgentError({ message: describe(cause) }),
-          });
+          const agentTurn =
+            "continued" in source
+              ? source.continued
+              : yield* Effect.try({
+                  try: () => {
+                    cue("thinking");
+                    return config.agent.send(source.prompt);
+                  },
+                  catch: (cause) => new AgentError({ message: describe(cause) }),
+                });
           const tokens = Stream.fromAsyncIterable(
             agentTurn.tokens,
             (cause) => new AgentError({ message: describe(cause) }),
@@ -227,7 +235,7 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
       );
     };
 
-    const startTurn = (prompt: string | undefined) =>
+    const startTurn = (source: TurnSource) =>
       Effect.gen(function* () {
         yield* stopTurn("command");
         playback.flush();
@@ -240,7 +248,7 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
           interrupted: false,
         };
         turn = current;
-        current.fiber = yield* Effect.forkIn(runTurn(current, prompt), scope);
+        current.fiber = yield* Effect.forkIn(runTurn(current, source), scope);
       });
 
     // ---- transcripts and commands ------------------------------------------------------------------
@@ -258,10 +266,22 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
             cue("accepted");
             const resolve = config.agent.resolveApproval?.bind(config.agent);
             if (resolve) {
-              yield* Effect.tryPromise({
+              const rest = yield* Effect.tryPromise({
                 try: () => resolve(action.type),
                 catch: (cause) => new AgentError({ message: describe(cause) }),
-              }).pipe(Effect.catch((e) => Effect.sync(() => reportError(e))));
+              }).pipe(
+                Effect.catch((e) =>
+                  Effect.sync(() => {
+                    reportError(e);
+                    return undefined;
+                  }),
+                ),
+              );
+              // the agent goes on after the answer: its turn is spoken on like a reply
+              if (rest) {
+                yield* startTurn({ continued: rest });
+                return;
+              }
             }
             settle();
             return;
@@ -277,11 +297,11 @@ export const makeVoiceSession = (config: VoiceSessionConfig): Effect.Effect<Voic
               settle();
               return;
             }
-            yield* startTurn(undefined);
+            yield* startTurn({ repeat: true });
             return;
           case "prompt":
             cue("accepted");
-            yield* startTurn(action.text);
+            yield* startTurn({ prompt: action.text });
             return;
         }
       });
