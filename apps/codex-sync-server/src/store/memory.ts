@@ -1,5 +1,6 @@
 import type { PushTarget } from "@codex-remote/protocol/relay";
 import { LocalBus, LocalPresence } from "./local-bus.ts";
+import { MemoryLog } from "./memory-log.ts";
 import {
   type AppendInput,
   type AppendResult,
@@ -15,21 +16,13 @@ import {
   type RoomRecord,
 } from "./types.ts";
 
-interface RoomLog {
-  frames: FrameRecord[];
-  start: number; // index of the oldest retained frame in `frames`
-  head: number;
-  bytes: number;
-  senders: Map<string, { epoch: number; counter: number }>;
-}
-
 /** In-memory store: for tests and throwaway relays. Everything is gone on exit. */
 export class MemoryStore implements RelayStore {
   readonly kind = "memory" as const;
   #devices = new Map<string, DeviceRecord>();
   #rooms = new Map<string, RoomRecord>();
   #pairings = new Map<string, { tokenHash: string; expiresAt: number; used: boolean }>();
-  #logs = new Map<string, RoomLog>();
+  #logs = new Map<string, MemoryLog>();
   #cursors = new Map<string, number>();
   #push = new Map<string, Map<string, PushTarget>>();
   #presence = new LocalPresence();
@@ -85,10 +78,10 @@ export class MemoryStore implements RelayStore {
     return "ok";
   }
 
-  #log(room: string): RoomLog {
+  #log(room: string): MemoryLog {
     let l = this.#logs.get(room);
     if (!l) {
-      l = { frames: [], start: 0, head: 0, bytes: 0, senders: new Map() };
+      l = new MemoryLog();
       this.#logs.set(room, l);
     }
     return l;
@@ -124,44 +117,20 @@ export class MemoryStore implements RelayStore {
       prev.epoch = i.epoch;
       prev.counter = i.counter;
     } else l.senders.set(i.sender, { epoch: i.epoch, counter: i.counter });
-    const seq = ++l.head;
-    // no copy: the payload is kept as the view of the sender's socket read that it arrived in
-    l.frames.push({ seq, sender: i.sender, cls: i.cls, ts: i.ts, payload: i.payload });
-    l.bytes += i.payload.length;
-    this.#trim(l, ret, i.ts);
+    // no copy: the payload stays in the sender's socket read that it arrived in
+    const seq = l.push(i.sender, i.cls, i.ts, i.payload);
+    l.trim(ret, i.ts);
     return seq;
   }
 
-  #trim(l: RoomLog, ret: Retention, now: number): void {
-    const live = () => l.frames.length - l.start;
-    while (live() > 0) {
-      const f = l.frames[l.start]!;
-      if (live() > ret.maxFrames || l.bytes > ret.maxBytes || f.ts < now - ret.maxAgeMs) {
-        l.bytes -= f.payload.length;
-        l.start++;
-      } else break;
-    }
-    if (l.start > 1024 && l.start * 2 > l.frames.length) {
-      l.frames = l.frames.slice(l.start);
-      l.start = 0;
-    }
-  }
-
   async read(room: string, fromSeq: number, limit: number): Promise<FrameRecord[]> {
-    const l = this.#logs.get(room);
-    if (!l || l.frames.length === l.start) return [];
-    const firstSeq = l.frames[l.start]!.seq;
-    const from = l.start + Math.max(0, fromSeq - firstSeq);
-    return l.frames.slice(from, from + limit);
+    return this.#logs.get(room)?.read(fromSeq, limit) ?? [];
   }
   async bounds(room: string): Promise<LogBounds> {
-    const l = this.#logs.get(room);
-    if (!l) return { first: 1, head: 0 };
-    const first = l.frames.length > l.start ? l.frames[l.start]!.seq : l.head + 1;
-    return { first, head: l.head };
+    return this.#logs.get(room)?.bounds() ?? { first: 1, head: 0 };
   }
   async sweep(ret: Retention, now: number) {
-    for (const l of this.#logs.values()) this.#trim(l, ret, now);
+    for (const l of this.#logs.values()) l.trim(ret, now);
   }
   async setCursor(room: string, deviceId: string, seq: number) {
     this.#cursors.set(`${room}\u0000${deviceId}`, seq);
