@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 const ROOT = resolve(import.meta.dirname, "../../../..");
 export const DIST = resolve(import.meta.dirname, "../../dist");
 const RELAY_BIN = join(ROOT, "apps/codex-sync-server/src/bin.ts");
-const WRAPPER_BIN = join(ROOT, "apps/codex-cli-wrapper/bin/codex-remote.mjs");
+export const WRAPPER_BIN = join(ROOT, "apps/codex-cli-wrapper/bin/codex-remote.mjs");
 
 /** A child process whose stdout/stderr are collected, with a way to wait for a line. */
 export class Proc {
