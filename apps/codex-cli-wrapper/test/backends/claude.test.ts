@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClaudeStreamBackend, claudeTranscript } from "../../src/backends/claude/backend.ts";
@@ -137,6 +137,63 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     expect(applied.files).toEqual([{ path: "notes.txt", change: "add" }]);
     expect(applied.diff).toContain("+++ b/notes.txt");
     expect(applied.diff).toContain("+alpha");
+  });
+
+  it("NotebookEdit asks as a file change and edits the notebook once allowed", async () => {
+    const nb = {
+      cells: [
+        { cell_type: "code", id: "c1", metadata: {}, source: ["print('old')\n"], outputs: [], execution_count: null },
+      ],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    writeFileSync(join(cwd, "analysis.ipynb"), JSON.stringify(nb, null, 1));
+    mock.enqueue(
+      [{ type: "tool", name: "Read", input: { file_path: join(cwd, "analysis.ipynb") } }],
+      [
+        {
+          type: "tool",
+          name: "NotebookEdit",
+          input: { notebook_path: join(cwd, "analysis.ipynb"), cell_id: "c1", new_source: "print('new')" },
+        },
+      ],
+      [{ type: "text", text: "edited" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("edit the notebook");
+    const ask = await rec.next("approval_requested");
+    expect(ask.approval).toBe("file_change");
+    expect(ask.summary).toBe("NotebookEdit analysis.ipynb");
+    // the diff is the cell's, not the notebook's JSON
+    expect(ask.diff).toContain("analysis.ipynb (cell c1)");
+    expect(ask.diff).toContain("-print('old')");
+    expect(ask.diff).toContain("+print('new')");
+    await backend.respondApproval(ask.requestId, "accept");
+    expect((await end).kind).toBe("turn_completed");
+    expect(readFileSync(join(cwd, "analysis.ipynb"), "utf8")).toContain("print('new')");
+    expect(rec.of("approval_requested")).toHaveLength(1); // the Read before it did not ask
+  });
+
+  it("a tool that is neither a command nor a file change (WebFetch) asks as a tool; declined, nothing is fetched", async () => {
+    mock.enqueue(
+      [{ type: "tool", name: "WebFetch", input: { url: "http://127.0.0.1:9/private", prompt: "summarise it" } }],
+      [{ type: "text", text: "ok, not fetching" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("read that page");
+    const ask = await rec.next("approval_requested");
+    expect(ask.approval).toBe("tool");
+    expect(ask.summary).toMatch(/^WebFetch/);
+    await backend.respondApproval(ask.requestId, "decline");
+    expect((await end).kind).toBe("turn_completed");
+    expect(JSON.stringify(mock.requests[1]?.body)).toContain("The user declined this action.");
   });
 
   it("interrupts a turn mid-stream and keeps serving", async () => {

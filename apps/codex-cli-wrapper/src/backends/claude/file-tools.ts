@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
+import { z } from "zod";
 import { displayPath } from "../codex/diff.ts";
 import { unifiedDiff } from "../unified-diff.ts";
 import type { StructuredHunk } from "./schemas.ts";
@@ -48,7 +49,36 @@ export function proposedToolDiff(tool: string, input: Record<string, unknown>, c
     }
     return unifiedDiff(file.shown, before, after);
   }
+  if (tool === "NotebookEdit") return notebookCellDiff(file.shown, before, input);
   return "";
+}
+
+const Notebook = z.object({
+  cells: z.array(z.object({ id: z.string().optional(), source: z.union([z.string(), z.array(z.string())]) })),
+});
+
+/**
+ * A NotebookEdit as a diff of the one cell it changes (the notebook's JSON would bury it): the cell
+ * by `cell_id` (an id, or `cell-N` for the N-th), and `edit_mode` replace (default), insert or delete.
+ */
+function notebookCellDiff(shown: string, before: string | undefined, input: Record<string, unknown>): string {
+  let cells: z.infer<typeof Notebook>["cells"] = [];
+  try {
+    const nb = Notebook.safeParse(JSON.parse(before ?? ""));
+    if (nb.success) cells = nb.data.cells;
+  } catch {}
+  const id = str(input.cell_id);
+  const byIndex = id ? /^cell-(\d+)$/.exec(id) : null;
+  const index = id ? cells.findIndex((c, i) => c.id === id || (byIndex !== null && Number(byIndex[1]) === i)) : -1;
+  const source = (c: (typeof cells)[number] | undefined) =>
+    c === undefined ? "" : typeof c.source === "string" ? c.source : c.source.join("");
+  const mode = str(input.edit_mode) ?? "replace";
+  const next = str(input.new_source) ?? "";
+  const label = `${shown} (cell ${id ?? "new"})`;
+  const withNewline = (t: string) => (t === "" || t.endsWith("\n") ? t : `${t}\n`);
+  if (mode === "insert") return unifiedDiff(label, undefined, withNewline(next));
+  const old = withNewline(source(cells[index]));
+  return unifiedDiff(label, old, mode === "delete" ? "" : withNewline(next));
 }
 
 /** A unified diff from Claude Code's own `structuredPatch` (what it reports after an edit). */
