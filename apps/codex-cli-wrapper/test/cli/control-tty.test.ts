@@ -4,21 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as NodePty from "node-pty";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, runCli, tempConfigDir } from "../helpers/cli.ts";
+import { BIN, linkIn, plain, runCli, tempConfigDir, untilOutput as until } from "../helpers/cli.ts";
 import { ScriptedPhone } from "../helpers/phone.ts";
 import { type RelayProcess, startRelayProcess } from "../helpers/relay-process.ts";
 
 const pty = createRequire(import.meta.url)("node-pty") as typeof NodePty;
-const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
-const linkIn = (s: string) => /(codex-remote:\/\/pair\?\S+#s=\S+|https?:\/\/\S+#s=\S+)/.exec(plain(s))?.[1];
-
-async function until(cond: () => boolean, what: string, out: () => string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}\n${plain(out()).slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The real `codex-remote` CLI deciding a phone's control request, with and without a terminal. */
 describe("codex-remote (demo agent) and a phone asking for control", () => {

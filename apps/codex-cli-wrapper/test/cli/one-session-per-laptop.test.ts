@@ -4,20 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RELAY_LOCK_FILE } from "../../src/session/relay-lock.ts";
-import { BIN, tempConfigDir } from "../helpers/cli.ts";
+import { BIN, linkIn, tempConfigDir, untilOutput as until } from "../helpers/cli.ts";
 import { ScriptedPhone } from "../helpers/phone.ts";
 import { type RelayProcess, startRelayProcess } from "../helpers/relay-process.ts";
-
-const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
-const linkIn = (s: string) => /(codex-remote:\/\/pair\?\S+#s=\S+|https?:\/\/\S+#s=\S+)/.exec(plain(s))?.[1];
-
-async function until(cond: () => boolean, what: string, out: () => string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}\n${plain(out()).slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface Session {
   child: ChildProcessWithoutNullStreams;

@@ -14,6 +14,21 @@ export interface CliResult {
 
 export const tempConfigDir = (): string => mkdtempSync(join(tmpdir(), "codex-remote-test-"));
 
+/** Terminal output without its colour and cursor escapes. */
+export const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+
+/** The pairing link a `codex-remote` session printed, if it has. */
+export const linkIn = (s: string) => /(codex-remote:\/\/pair\?\S+#s=\S+|https?:\/\/\S+#s=\S+)/.exec(plain(s))?.[1];
+
+/** Waits for `cond`; on timeout the error carries the end of `out()` (a process's output). */
+export async function untilOutput(cond: () => boolean, what: string, out: () => string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}\n${plain(out()).slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Runs the real `codex-remote` launcher as a child process, with its own config dir. */
 export function runCli(
   args: readonly string[],
