@@ -7,12 +7,18 @@
  * Registers a throwaway laptop and phone, pairs them, sends frames laptop → phone and checks that
  * every one arrives once, in order. With --restart it then runs that command (restart the relay)
  * and checks that the phone, reconnecting from sequence 0, gets the same frames again from the
- * relay's log: the store survived the restart. Exit code 0 when everything held.
+ * relay's log: the store survived the restart. At the end it revokes both throwaway devices (their
+ * frames age out with the relay's retention). Exit code 0 when everything held.
  */
 import { execSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { generateWebCryptoIdentity, RelayClient, type RelayIdentity } from "@codex-remote/protocol/relay";
+import {
+  generateWebCryptoIdentity,
+  RelayClient,
+  RelayClientError,
+  type RelayIdentity,
+} from "@codex-remote/protocol/relay";
 import { z } from "zod";
 
 const Args = z.object({
@@ -83,7 +89,6 @@ async function main(): Promise<void> {
   const live = receive(phone, room, frames, "live");
   for (let i = 0; i < frames; i++) host.send(room, "output", frameOf(i));
   await live;
-  host.close();
   phone.close();
 
   if (restart) {
@@ -104,6 +109,25 @@ async function main(): Promise<void> {
     await replay;
     again.close();
   }
+
+  // leave nothing usable behind: the laptop revokes the phone, then itself (after a restart its
+  // client is still reconnecting, so this retries for a while)
+  for (let tries = 0; ; tries++) {
+    try {
+      await host.revokeDevice(phone.deviceId);
+      break;
+    } catch (err) {
+      if (tries >= 60) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  await host.revokeDevice(host.deviceId).catch((err: unknown) => {
+    // the relay cuts the revoked laptop's own connection, possibly before its answer arrives
+    if (!(err instanceof RelayClientError && ["device_revoked", "disconnected", "closed"].includes(err.code)))
+      throw err;
+  });
+  host.close();
+  console.log("smoke: revoked the throwaway laptop and phone");
 }
 
 main().then(
