@@ -12,7 +12,7 @@ Commands:
   pair       show a QR code and link to pair a phone
   devices    list paired devices; \`devices revoke ID\` removes one
   relay      run an embedded relay on this machine (also serves the phone app)
-  doctor     check agent binaries, relay reachability, keys and clock
+  doctor     check agent binaries, relay reachability (HTTP and WebSocket), keys and clock
 
 Options:
   --agent A     codex, claude, shell or demo (default: auto-detect codex, then claude, then demo)
@@ -54,6 +54,7 @@ Runs an embedded relay on this machine. It also serves the phone app's built fil
 build output, or --static DIR), so one process is a complete local install.`,
   doctor: `Usage: codex-remote doctor [--relay URL] [--json]
 
-Checks: agent binaries and their versions (codex, claude), the relay's reachability, the key file
-(present, mode 600) and the clock (against the relay's, when reachable).`,
+Checks: agent binaries and their versions (codex, claude), the relay's reachability over HTTP and its
+WebSocket (a reverse proxy must pass the upgrade), the key file (present, mode 600) and the clock
+(against the relay's, when reachable).`,
 };

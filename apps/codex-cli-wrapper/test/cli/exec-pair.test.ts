@@ -110,6 +110,33 @@ describe("codex-remote pair / devices revoke against a real relay process", () =
     expect(checks.find((c) => c.name === "keys")?.detail).toContain("mode 600");
     expect(checks.find((c) => c.name === "clock")?.level).toBe("ok");
     expect(checks.find((c) => c.name === "codex")?.level).toBe("warn");
+    expect(checks.find((c) => c.name === "websocket")).toMatchObject({ level: "ok" });
+    expect(checks.find((c) => c.name === "websocket")?.detail).toContain("relay challenge");
     expect(r.code).toBe(0);
   }, 90_000);
+
+  it("doctor tells a proxy that answers HTTP but drops the WebSocket upgrade", async () => {
+    // what a reverse proxy without the Upgrade/Connection headers looks like from outside
+    const { createServer } = await import("node:http");
+    const proxy = createServer((req, res) => {
+      if (req.url?.endsWith("/healthz")) res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+      else res.writeHead(404).end();
+    });
+    proxy.on("upgrade", (_req, socket) => socket.end("HTTP/1.1 400 Bad Request\r\n\r\n"));
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    try {
+      const url = `ws://127.0.0.1:${(proxy.address() as { port: number }).port}/v1/relay`;
+      const r = await runCli(["doctor", "--json", "--relay", url], {
+        configDir: tempConfigDir(),
+        env: { PATH: "/usr/bin:/bin" },
+      });
+      const checks = JSON.parse(r.stdout) as { name: string; level: string; detail: string }[];
+      expect(checks.find((c) => c.name === "relay")?.level).toBe("ok");
+      expect(checks.find((c) => c.name === "websocket")).toMatchObject({ level: "fail" });
+      expect(checks.find((c) => c.name === "websocket")?.detail).toContain("Upgrade and Connection headers");
+      expect(r.code).not.toBe(0);
+    } finally {
+      proxy.close();
+    }
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { statSync } from "node:fs";
+import { parseServerMessage } from "@codex-remote/protocol/relay";
 import { z } from "zod";
 import { loadSettings } from "../../config/load.ts";
 import { keysFile } from "../../config/paths.ts";
@@ -48,10 +49,60 @@ async function relayCheck(url: string): Promise<Check[]> {
         detail: `${bad ? "off" : "within"} ${Math.round(skew / 1000)} s of the relay's clock${bad ? " (pairing offers expire by time)" : ""}`,
       });
     }
+    if (res.ok) checks.push(await websocketCheck(url));
     return checks;
   } catch (e) {
     return [{ name: "relay", ok: false, level: "fail", detail: `${url}: unreachable (${(e as Error).message})` }];
   }
+}
+
+/**
+ * The relay's WebSocket, not only its HTTP: a reverse proxy that does not pass the upgrade is the
+ * usual self-hosting mistake, and `/healthz` answers through it all the same. Opens the socket and
+ * waits for the relay's challenge (nothing is registered or stored), then closes.
+ */
+async function websocketCheck(url: string): Promise<Check> {
+  const started = Date.now();
+  const hint = "the WebSocket upgrade did not go through; a reverse proxy must pass the Upgrade and Connection headers";
+  return new Promise<Check>((resolve) => {
+    let ws: WebSocket;
+    const done = (c: Check) => {
+      clearTimeout(timer);
+      try {
+        ws.close();
+      } catch {}
+      resolve(c);
+    };
+    const timer = setTimeout(
+      () => done({ name: "websocket", ok: false, level: "fail", detail: `${url}: no challenge within 5 s (${hint})` }),
+      5000,
+    );
+    try {
+      ws = new WebSocket(url);
+    } catch (e) {
+      done({ name: "websocket", ok: false, level: "fail", detail: `${url}: ${(e as Error).message}` });
+      return;
+    }
+    ws.onmessage = (m) => {
+      const msg = typeof m.data === "string" ? parseServerMessage(m.data) : undefined;
+      done(
+        msg?.t === "challenge"
+          ? {
+              name: "websocket",
+              ok: true,
+              level: "ok",
+              detail: `upgrade and relay challenge in ${Date.now() - started} ms`,
+            }
+          : {
+              name: "websocket",
+              ok: false,
+              level: "fail",
+              detail: `${url}: the first message was not the relay's challenge`,
+            },
+      );
+    };
+    ws.onerror = () => done({ name: "websocket", ok: false, level: "fail", detail: `${url}: ${hint}` });
+  });
 }
 
 export async function runDoctor(relayOverride?: string): Promise<Check[]> {
@@ -130,6 +181,6 @@ export async function doctorCommand(argv: readonly string[], io: CliIo): Promise
   if (cmd.values.json) io.out(JSON.stringify(checks));
   else
     for (const c of checks)
-      io.out(`${c.level === "ok" ? "ok  " : c.level === "warn" ? "warn" : "FAIL"}  ${c.name.padEnd(7)} ${c.detail}`);
+      io.out(`${c.level === "ok" ? "ok  " : c.level === "warn" ? "warn" : "FAIL"}  ${c.name.padEnd(9)} ${c.detail}`);
   return checks.some((c) => c.level === "fail") ? 1 : 0;
 }
