@@ -68,7 +68,7 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
     const lock = acquireRelayLock(settings.configDir);
     if (lock.kind === "held") {
       io.err(
-        `codex-remote: another codex-remote session (pid ${lock.pid}) is connected to the relay for this laptop; phones follow one session per laptop, so this one stays local (end the other to use the phone here)`,
+        `codex-remote: another codex-remote session (pid ${lock.pid}) is connected to the relay for this laptop; phones follow one session per laptop, so this one stays local (end the other, or run this one with its own CODEX_REMOTE_CONFIG_DIR and pair it once: it is then a laptop of its own)`,
       );
       relayUrl = undefined;
     } else {

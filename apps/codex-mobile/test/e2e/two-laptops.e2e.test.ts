@@ -1,0 +1,71 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchPhone, shot } from "./browser.ts";
+import { type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
+
+/**
+ * Two sessions at once from one phone: each `codex-remote` with its own config dir is its own laptop
+ * identity and relay room (one session per config dir holds the room), paired once, and the app
+ * drives both.
+ */
+describe("one phone app, two codex-remote sessions with their own config dirs", () => {
+  let relay: Relay;
+  let first: Wrapper;
+  let second: Wrapper;
+  let phone: Awaited<ReturnType<typeof launchPhone>>;
+  let page: Page;
+
+  beforeAll(async () => {
+    relay = await startRelay({ dataDir: tempDir("cm-relay-") });
+    first = await startWrapper({ relayUrl: relay.url, agent: "demo", configDir: tempDir("cm-laptop-a-") });
+    second = await startWrapper({ relayUrl: relay.url, agent: "demo", configDir: tempDir("cm-laptop-b-") });
+    phone = await launchPhone();
+    page = phone.page;
+  }, 60_000);
+
+  afterAll(async () => {
+    await phone?.close();
+    await first?.proc.stop();
+    await second?.proc.stop();
+    await relay?.proc.stop();
+  });
+
+  const linkOf = (w: Wrapper) =>
+    w.link.startsWith("http") ? w.link : `${relay.httpUrl}${w.link.slice(w.link.indexOf("?"))}`;
+
+  async function pair(w: Wrapper): Promise<void> {
+    await page.goto(linkOf(w));
+    await page.getByRole("button", { name: "They match" }).tap({ timeout: 15_000 });
+    await page.getByTestId("paired").waitFor();
+  }
+
+  async function promptIn(row: number, text: string): Promise<void> {
+    await page.goto(relay.httpUrl);
+    const rows = page.getByTestId("session-row");
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
+    await rows.nth(row).tap();
+    await page.getByRole("button", { name: "Take control" }).tap();
+    await expect.poll(() => page.getByTestId("control-banner").getAttribute("data-control")).toBe("granted");
+    await page.locator("#prompt").fill(text);
+    await page.getByRole("button", { name: "Send prompt" }).tap();
+    await page.getByTestId("user-message").filter({ hasText: text }).waitFor();
+  }
+
+  it("pairs with both, lists both sessions, and each prompt reaches its own laptop", async () => {
+    await pair(first);
+    await pair(second);
+    await page.goto(relay.httpUrl);
+    const rows = page.getByTestId("session-row");
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
+    await shot(page, "two-laptops-list");
+
+    await promptIn(0, "from the phone to one");
+    await promptIn(1, "from the phone to the other");
+    // each laptop got exactly one of the two prompts
+    const got = async (w: Wrapper) =>
+      ["from the phone to one", "from the phone to the other"].filter((p) => w.proc.out.includes(p));
+    await expect.poll(async () => (await got(first)).length + (await got(second)).length, { timeout: 15_000 }).toBe(2);
+    expect((await got(first)).length).toBe(1);
+    expect((await got(second)).length).toBe(1);
+  }, 90_000);
+});
