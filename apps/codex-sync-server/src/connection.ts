@@ -216,6 +216,14 @@ export class Connection implements HubConnection, AppendSink {
       this.#drop(env, "rate_limited");
       return;
     }
+    const shared = hub.sharedRate;
+    if (shared) {
+      if (shared.isOver(device.id)) {
+        this.#drop(env, "rate_limited");
+        return;
+      }
+      shared.note(device.id, env.payload.length);
+    }
     if (env.cls === "input") {
       const st = hub.rooms.get(env.room);
       if (!st || st.controller !== device.id) {

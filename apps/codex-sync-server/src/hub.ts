@@ -7,6 +7,7 @@ import { deliverHead, writeDeliver } from "./deliver-writer.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Pusher } from "./push/pusher.ts";
 import { DeviceRate } from "./rate.ts";
+import { SharedRate } from "./shared-rate.ts";
 import type { BusEvent, RelayStore, Retention } from "./store/types.ts";
 
 export interface RoomState {
@@ -142,6 +143,8 @@ export class Hub {
   readonly subsByRoom = new Map<string, Set<Subscription>>();
   readonly rooms = new Map<string, RoomState>();
   readonly rates = new Map<string, DeviceRate>();
+  /** The rates across instances, when the store is shared (Redis). */
+  readonly sharedRate: SharedRate | undefined;
   /** Challenge nonces issued recently, to tell a replayed auth from a forged one. */
   readonly issuedNonces = new Map<string, number>();
   draining = false;
@@ -153,6 +156,14 @@ export class Hub {
     this.metrics = metrics;
     this.log = log;
     this.pusher = pusher;
+    const { addRateUsage } = store;
+    this.sharedRate = addRateUsage
+      ? new SharedRate(
+          addRateUsage.bind(store),
+          { messagesPerSec: config.rateMessagesPerSec, bytesPerSec: config.rateBytesPerSec },
+          log,
+        )
+      : undefined;
     this.retention = {
       maxFrames: config.retentionFrames,
       maxBytes: config.retentionBytes,

@@ -168,6 +168,7 @@ export async function startRelay(input: RelayConfigInput | RelayConfig = {}, opt
   const close = () =>
     (closing ??= (async () => {
       clearInterval(pingTimer);
+      hub.sharedRate?.close();
       clearInterval(sweepTimer);
       hub.drain();
       const deadline = Date.now() + config.drainTimeoutMs;

@@ -115,3 +115,56 @@ describe("presence shared by instances", () => {
     }
   }, 30_000);
 });
+
+describe("rates shared by instances", () => {
+  it("a device sending through two instances is held to one rate, not two", async () => {
+    const prefix = "rate";
+    const cfg = { store: "redis" as const, rateMessagesPerSec: 100, maxConnectionsPerDevice: 4 };
+    const a: Relay = await relay(cfg, await RedisStore.connect(redis.url, prefix));
+    const b: Relay = await relay(cfg, await RedisStore.connect(redis.url, prefix));
+    try {
+      const id = await generateWebCryptoIdentity();
+      const onA = client(a.url, id, { register: { kind: "host", name: "l" } });
+      await onA.connect();
+      await onA.openRoom("rate-room");
+      await onA.join("rate-room");
+      const onB = client(b.url, id);
+      await onB.connect();
+      await onB.join("rate-room");
+      const dropped: string[] = [];
+      onA.on("dropped", (m) => dropped.push(m.code));
+      let counter = 0;
+      // the burst, the reports and the next frames must share one one-second window: a run that
+      // crosses into the next second (a slow machine) is repeated
+      for (let attempt = 0; ; attempt++) {
+        while (Date.now() % 1000 > 50) await new Promise((r) => setTimeout(r, 5));
+        const second = Math.floor(Date.now() / 1000);
+        dropped.length = 0;
+        // 75 + 75 in one burst: each instance's own bucket (100/s) lets all of them through...
+        await sendMany(onA, "rate-room", counter, 75);
+        await sendMany(onB, "rate-room", counter, 75);
+        counter += 75;
+        await onA.flushed();
+        await onB.flushed();
+        expect(dropped).toEqual([]);
+        // ...but the shared window now holds 150 of 100: after the next report, A refuses the rest
+        await new Promise((r) => setTimeout(r, 250));
+        await sendMany(onA, "rate-room", counter, 10);
+        counter += 10;
+        await onA.flushed();
+        if (Math.floor(Date.now() / 1000) !== second && attempt < 3) {
+          await new Promise((r) => setTimeout(r, 1100)); // let the buckets refill
+          continue;
+        }
+        break;
+      }
+      expect(dropped.length).toBe(10);
+      expect(new Set(dropped)).toEqual(new Set(["rate_limited"]));
+      onA.close();
+      onB.close();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 30_000);
+});

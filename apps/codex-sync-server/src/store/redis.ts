@@ -10,6 +10,7 @@ import {
   type PairingOutcome,
   type PresenceKey,
   pushTargetKey,
+  type RateUsage,
   type RelayStore,
   type Retention,
   type RoomRecord,
@@ -364,6 +365,20 @@ export class RedisStore implements RelayStore {
         .hset(key, connKey, `${active ? 1 : 0}:${Date.now()}`)
         .pexpire(key, this.#staleMs)
         .exec();
+  }
+  async addRateUsage(usage: readonly RateUsage[], now: number) {
+    const window = Math.floor(now / 1000);
+    const p = this.#r.pipeline();
+    for (const u of usage) {
+      const m = this.#k("rate", u.deviceId, String(window), "m");
+      const b = this.#k("rate", u.deviceId, String(window), "b");
+      p.incrby(m, u.messages).pexpire(m, 3000).incrby(b, u.bytes).pexpire(b, 3000);
+    }
+    const res = (await p.exec()) ?? [];
+    return usage.map((_, i) => ({
+      messages: Number(res[i * 4]?.[1] ?? 0),
+      bytes: Number(res[i * 4 + 2]?.[1] ?? 0),
+    }));
   }
   async isActive(deviceId: string, now: number) {
     const minTs = now - this.#staleMs;

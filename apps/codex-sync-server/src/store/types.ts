@@ -140,10 +140,23 @@ export interface RelayStore {
   touchPresence(entries: readonly PresenceKey[], now: number): Promise<void>;
   isActive(deviceId: string, now: number): Promise<boolean>;
 
+  /**
+   * Stores shared by several instances: adds each device's usage since this instance's last report
+   * to its count for the current one-second window (from `now`) and returns the window's totals
+   * across instances, in the same order. Single-instance stores leave it out.
+   */
+  addRateUsage?(usage: readonly RateUsage[], now: number): Promise<{ messages: number; bytes: number }[]>;
+
   publish(event: BusEvent): void;
   subscribe(listener: (event: BusEvent) => void): () => void;
 
   close(): Promise<void>;
+}
+
+export interface RateUsage {
+  readonly deviceId: string;
+  readonly messages: number;
+  readonly bytes: number;
 }
 
 export interface PresenceKey {
