@@ -42,3 +42,28 @@ export class LocalPresence {
     return false;
   }
 }
+
+/**
+ * The part of the RelayStore contract that memory and SQLite stores share: one process holds every
+ * connection and every reader, so presence and fan-out stay in process (nothing to refresh).
+ */
+export abstract class SingleInstanceStore {
+  readonly #presence = new LocalPresence();
+  readonly #bus = new LocalBus();
+  async claimPresence(deviceId: string, connKey: string, max: number): Promise<boolean> {
+    return this.#presence.claim(deviceId, connKey, max);
+  }
+  async touchPresence(): Promise<void> {}
+  async setPresence(deviceId: string, connKey: string, active: boolean | undefined): Promise<void> {
+    this.#presence.set(deviceId, connKey, active);
+  }
+  async isActive(deviceId: string): Promise<boolean> {
+    return this.#presence.isActive(deviceId);
+  }
+  publish(e: BusEvent): void {
+    this.#bus.publish(e);
+  }
+  subscribe(l: (e: BusEvent) => void): () => void {
+    return this.#bus.subscribe(l);
+  }
+}

@@ -1,11 +1,10 @@
 import type { PushTarget } from "@codex-remote/protocol/relay";
-import { LocalBus, LocalPresence } from "./local-bus.ts";
+import { SingleInstanceStore } from "./local-bus.ts";
 import { MemoryLog } from "./memory-log.ts";
 import {
   type AppendInput,
   type AppendResult,
   type AppendSink,
-  type BusEvent,
   type DeviceRecord,
   type FrameRecord,
   type LogBounds,
@@ -17,7 +16,7 @@ import {
 } from "./types.ts";
 
 /** In-memory store: for tests and throwaway relays. Everything is gone on exit. */
-export class MemoryStore implements RelayStore {
+export class MemoryStore extends SingleInstanceStore implements RelayStore {
   readonly kind = "memory" as const;
   #devices = new Map<string, DeviceRecord>();
   #rooms = new Map<string, RoomRecord>();
@@ -25,8 +24,6 @@ export class MemoryStore implements RelayStore {
   #logs = new Map<string, MemoryLog>();
   #cursors = new Map<string, number>();
   #push = new Map<string, Map<string, PushTarget>>();
-  #presence = new LocalPresence();
-  #bus = new LocalBus();
 
   async ready(): Promise<boolean> {
     return true;
@@ -151,22 +148,6 @@ export class MemoryStore implements RelayStore {
   }
   async pushTargets(deviceId: string) {
     return [...(this.#push.get(deviceId)?.values() ?? [])];
-  }
-  async claimPresence(deviceId: string, connKey: string, max: number) {
-    return this.#presence.claim(deviceId, connKey, max);
-  }
-  async touchPresence() {}
-  async setPresence(deviceId: string, connKey: string, active: boolean | undefined) {
-    this.#presence.set(deviceId, connKey, active);
-  }
-  async isActive(deviceId: string) {
-    return this.#presence.isActive(deviceId);
-  }
-  publish(e: BusEvent) {
-    this.#bus.publish(e);
-  }
-  subscribe(l: (e: BusEvent) => void) {
-    return this.#bus.subscribe(l);
   }
   async close() {}
 }

@@ -1,12 +1,11 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { Worker } from "node:worker_threads";
 import { classCode, classOf, PushTarget } from "@codex-remote/protocol/relay";
-import { LocalBus, LocalPresence } from "./local-bus.ts";
+import { SingleInstanceStore } from "./local-bus.ts";
 import {
   type AppendInput,
   type AppendResult,
   type AppendSink,
-  type BusEvent,
   type DeviceRecord,
   type FrameRecord,
   type LogBounds,
@@ -119,7 +118,7 @@ interface Tx {
  * nothing is delivered or acknowledged before it is on disk. Survives restart and kill -9.
  * Single-instance: several relays need the Redis store.
  */
-export class SqliteStore implements RelayStore {
+export class SqliteStore extends SingleInstanceStore implements RelayStore {
   readonly kind = "sqlite" as const;
   #db: DatabaseSync;
   #s: Record<string, StatementSync>;
@@ -133,12 +132,11 @@ export class SqliteStore implements RelayStore {
   #sinceMetaWrite = 0;
   #metaWriteDue = false;
   #tx: Tx | undefined;
-  #bus = new LocalBus();
-  #presence = new LocalPresence();
   #closed = false;
   #checkpointer: Worker | undefined;
 
   constructor(path: string, opts: { checkpointIntervalMs?: number } = {}) {
+    super();
     this.#db = new DatabaseSync(path);
     this.#db.exec(SCHEMA);
     if (this.#db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'frames'").get()) {
@@ -529,22 +527,6 @@ export class SqliteStore implements RelayStore {
       if (t.success) out.push(t.data);
     }
     return out;
-  }
-  async claimPresence(deviceId: string, connKey: string, max: number) {
-    return this.#presence.claim(deviceId, connKey, max);
-  }
-  async touchPresence() {}
-  async setPresence(deviceId: string, connKey: string, active: boolean | undefined) {
-    this.#presence.set(deviceId, connKey, active);
-  }
-  async isActive(deviceId: string) {
-    return this.#presence.isActive(deviceId);
-  }
-  publish(e: BusEvent) {
-    this.#bus.publish(e);
-  }
-  subscribe(l: (e: BusEvent) => void) {
-    return this.#bus.subscribe(l);
   }
   async close() {
     if (this.#closed) return;
