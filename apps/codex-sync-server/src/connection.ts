@@ -217,12 +217,13 @@ export class Connection implements HubConnection, AppendSink {
       return;
     }
     const shared = hub.sharedRate;
+    const ts = Date.now();
     if (shared) {
-      if (shared.isOver(device.id)) {
+      if (shared.isOver(device.id, ts)) {
         this.#drop(env, "rate_limited");
         return;
       }
-      shared.note(device.id, env.payload.length);
+      shared.note(device.id, env.payload.length, ts);
     }
     if (env.cls === "input") {
       const st = hub.rooms.get(env.room);
@@ -241,7 +242,7 @@ export class Connection implements HubConnection, AppendSink {
       epoch: env.epoch,
       counter: env.counter,
       payload: env.payload,
-      ts: Date.now(),
+      ts,
       // the store-latency histogram samples one append in 16
       t0: (env.counter & 15) === 0 ? performance.now() : 0,
     };

@@ -68,7 +68,7 @@ export function deliverHead(room: string, f: DeliverFrame): Uint8Array {
     head.writeUInt32BE(Math.floor(len / 2 ** 32), 2);
     head.writeUInt32BE(len >>> 0, 6);
   }
-  writeDeliverHeader(head.subarray(wsh, wsh + dh), room, f.cls, f.sender, f.seq);
+  writeDeliverHeader(head, room, f.cls, f.sender, f.seq, wsh);
   if (inline) head.set(f.payload, wsh + dh);
   return head;
 }

@@ -40,8 +40,8 @@ export class SharedRate {
     return this.#over.get(deviceId) === Math.floor(now / 1000);
   }
 
-  note(deviceId: string, bytes: number): void {
-    this.#active.set(deviceId, Math.floor(Date.now() / 1000));
+  note(deviceId: string, bytes: number, now = Date.now()): void {
+    this.#active.set(deviceId, Math.floor(now / 1000));
     const p = this.#pending.get(deviceId);
     if (p) {
       p.messages++;

@@ -144,12 +144,13 @@ export function writeDeliverHeader(
   cls: RoutingClass,
   sender: string,
   seq: number,
+  offset = 0,
 ): void {
   const prefix = deliverPrefix(room, sender);
-  out[0] = ENVELOPE_DELIVER;
-  out[1] = classCode(cls);
-  out.set(prefix, 2);
-  let at = 2 + prefix.length;
+  out[offset] = ENVELOPE_DELIVER;
+  out[offset + 1] = classCode(cls);
+  out.set(prefix, offset + 2);
+  let at = offset + 2 + prefix.length;
   const hi = Math.floor(seq / 2 ** 32);
   const lo = seq >>> 0;
   out[at++] = hi >>> 24;
