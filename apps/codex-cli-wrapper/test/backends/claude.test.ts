@@ -2,10 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClaudeStreamBackend, claudeTranscript } from "../../src/backends/claude/backend.ts";
-import { isBackendError } from "../../src/backends/errors.ts";
 import { pinnedAgent } from "../../src/backends/resolve-binary.ts";
 import { type AnthropicMock, messageTexts, startAnthropicMock } from "../fixtures/anthropic-mock.ts";
 import { makeClaudeHome } from "../fixtures/claude-home.ts";
+import { agentBackendScenarios } from "./agent-contract.ts";
 import { Recorder } from "./helpers.ts";
 
 describe("claude backend (real claude -p stream-json against a scripted Messages server)", () => {
@@ -215,52 +215,12 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     expect((await end).kind).toBe("turn_completed");
   });
 
-  it("reports the agent dying mid-turn as a failed turn and a fatal error", async () => {
-    mock.enqueue([{ type: "text", text: "c".repeat(100), chunks: 50, delayMs: 50 }]);
-    const backend = make();
-    const rec = new Recorder(backend);
-    await backend.start({ cwd, approvalPolicy: "ask" });
-    const end = rec.turnEnd();
-    await backend.sendMessage("talk");
-    await rec.next("text_delta");
-    process.kill(backend.agentPid!, "SIGKILL");
-    expect((await end).kind).toBe("turn_failed");
-    expect(await rec.next("error", (e) => e.code === "process_exited")).toMatchObject({ fatal: true });
-    const err = await backend.sendMessage("again").catch((e: unknown) => e);
-    expect(isBackendError(err, "not_started")).toBe(true);
-  });
-
-  it("resume(id) switches a running backend to an earlier session", async () => {
-    mock.enqueue(
-      [{ type: "text", text: "noted: heron" }],
-      [{ type: "text", text: "unrelated" }],
-      [{ type: "text", text: "heron" }],
-    );
-    const first = make();
-    const r1 = new Recorder(first);
-    await first.start({ cwd, approvalPolicy: "ask" });
-    let end = r1.turnEnd();
-    await first.sendMessage("remember heron");
-    await end;
-    const earlier = first.threadId!;
-    await first.close();
-
-    const backend = make();
-    const rec = new Recorder(backend);
-    await backend.start({ cwd, approvalPolicy: "ask" });
-    end = rec.turnEnd();
-    await backend.sendMessage("something else");
-    await end;
-    expect(backend.threadId).not.toBe(earlier);
-    await backend.resume(earlier);
-    expect(backend.threadId).toBe(earlier);
-    end = rec.turnEnd();
-    await backend.sendMessage("which bird?");
-    expect((await end).kind).toBe("turn_completed");
-    const texts = messageTexts(mock.requests.at(-1)!);
-    expect(texts).toEqual(expect.arrayContaining(["remember heron", "noted: heron", "which bird?"]));
-    expect(texts).not.toContain("something else");
-  });
+  agentBackendScenarios(() => ({
+    make,
+    enqueue: (...steps) => mock.enqueue(...steps),
+    lastRequestTexts: () => messageTexts(mock.requests.at(-1)!),
+    cwd,
+  }));
 
   it("resumes a session by id in a new process, with the earlier turn in the conversation", async () => {
     mock.enqueue([{ type: "text", text: "noted: pelican" }]);

@@ -6,6 +6,7 @@ import { isBackendError } from "../../src/backends/errors.ts";
 import { pinnedAgent } from "../../src/backends/resolve-binary.ts";
 import { makeCodexHome } from "../fixtures/codex-home.ts";
 import { inputTexts, type ResponsesMock, startResponsesMock } from "../fixtures/responses-mock.ts";
+import { agentBackendScenarios } from "./agent-contract.ts";
 import { Recorder } from "./helpers.ts";
 
 const PATCH = "*** Begin Patch\n*** Add File: hello.txt\n+hello from the patch\n*** End Patch\n";
@@ -224,52 +225,12 @@ describe("codex backend (real codex app-server against a scripted Responses serv
     expect((await end).kind).toBe("turn_interrupted");
   });
 
-  it("reports the agent dying mid-turn as a failed turn and a fatal error", async () => {
-    mock.enqueue([{ type: "text", text: "b".repeat(100), chunks: 50, delayMs: 50 }]);
-    const backend = make();
-    const rec = new Recorder(backend);
-    await backend.start({ cwd, approvalPolicy: "ask" });
-    const end = rec.turnEnd();
-    await backend.sendMessage("talk");
-    await rec.next("text_delta");
-    process.kill(backend.agentPid!, "SIGKILL");
-    expect((await end).kind).toBe("turn_failed");
-    expect(await rec.next("error", (e) => e.code === "process_exited")).toMatchObject({ fatal: true });
-    const err = await backend.sendMessage("again").catch((e: unknown) => e);
-    expect(isBackendError(err, "not_started")).toBe(true);
-  });
-
-  it("resume(id) switches a running backend to an earlier thread", async () => {
-    mock.enqueue(
-      [{ type: "text", text: "noted: heron" }],
-      [{ type: "text", text: "unrelated" }],
-      [{ type: "text", text: "heron" }],
-    );
-    const first = make();
-    const r1 = new Recorder(first);
-    await first.start({ cwd, approvalPolicy: "ask" });
-    let end = r1.turnEnd();
-    await first.sendMessage("remember heron");
-    await end;
-    const earlier = first.threadId!;
-    await first.close();
-
-    const backend = make();
-    const rec = new Recorder(backend);
-    await backend.start({ cwd, approvalPolicy: "ask" });
-    end = rec.turnEnd();
-    await backend.sendMessage("something else");
-    await end;
-    expect(backend.threadId).not.toBe(earlier);
-    await backend.resume(earlier);
-    expect(backend.threadId).toBe(earlier);
-    end = rec.turnEnd();
-    await backend.sendMessage("which bird?");
-    expect((await end).kind).toBe("turn_completed");
-    const texts = inputTexts(mock.requests.at(-1)!);
-    expect(texts).toEqual(expect.arrayContaining(["remember heron", "noted: heron", "which bird?"]));
-    expect(texts).not.toContain("something else");
-  });
+  agentBackendScenarios(() => ({
+    make,
+    enqueue: (...steps) => mock.enqueue(...steps),
+    lastRequestTexts: () => inputTexts(mock.requests.at(-1)!),
+    cwd,
+  }));
 
   it("rejects resuming a thread that does not exist with resume_failed", async () => {
     const backend = make();
