@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchPhone, shot } from "./browser.ts";
@@ -39,11 +40,12 @@ describe("one phone app, two codex-remote sessions with their own config dirs", 
     await page.getByTestId("paired").waitFor();
   }
 
-  async function promptIn(row: number, text: string): Promise<void> {
+  /** Opens the session of laptop `w` (by its working dir: the list is ordered by activity). */
+  async function promptIn(w: Wrapper, text: string): Promise<void> {
     await page.goto(relay.httpUrl);
     const rows = page.getByTestId("session-row");
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
-    await rows.nth(row).tap();
+    await rows.filter({ hasText: basename(w.workDir) }).tap();
     await page.getByRole("button", { name: "Take control" }).tap();
     await expect.poll(() => page.getByTestId("control-banner").getAttribute("data-control")).toBe("granted");
     await page.locator("#prompt").fill(text);
@@ -59,13 +61,12 @@ describe("one phone app, two codex-remote sessions with their own config dirs", 
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
     await shot(page, "two-laptops-list");
 
-    await promptIn(0, "from the phone to one");
-    await promptIn(1, "from the phone to the other");
-    // each laptop got exactly one of the two prompts
-    const got = async (w: Wrapper) =>
-      ["from the phone to one", "from the phone to the other"].filter((p) => w.proc.out.includes(p));
-    await expect.poll(async () => (await got(first)).length + (await got(second)).length, { timeout: 15_000 }).toBe(2);
-    expect((await got(first)).length).toBe(1);
-    expect((await got(second)).length).toBe(1);
+    await promptIn(first, "from the phone to one");
+    await promptIn(second, "from the phone to the other");
+    // each laptop got its own prompt and not the other's
+    await expect.poll(() => first.proc.out.includes("from the phone to one"), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => second.proc.out.includes("from the phone to the other"), { timeout: 15_000 }).toBe(true);
+    expect(first.proc.out).not.toContain("from the phone to the other");
+    expect(second.proc.out).not.toContain("from the phone to one");
   }, 90_000);
 });
