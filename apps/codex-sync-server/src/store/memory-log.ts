@@ -1,9 +1,10 @@
 import { classCode, classOf, type RoutingClass } from "@codex-remote/protocol/relay";
+import type { PayloadArena } from "./payload-arena.ts";
 import type { FrameRecord, LogBounds, Retention } from "./types.ts";
 
 /**
- * One room's retained frames for the memory store, kept column by column: the payload as (the
- * sender's socket read it arrived in, offset, length) and numbers and shared strings for the rest.
+ * One room's retained frames for the memory store, kept column by column: the payload as (arena
+ * slab, offset, length) and numbers and shared strings for the rest.
  * No object per frame stays alive, so the young-generation GC has nothing per frame to copy and a
  * major GC nothing per frame to mark; `read` makes the frame objects a catch-up needs.
  */
@@ -15,23 +16,28 @@ export class MemoryLog {
   /** index of the oldest retained frame; the sequence of index i is #seq0 + i */
   #start = 0;
   #seq0 = 1;
-  #bufs: ArrayBufferLike[] = [];
+  readonly #arena: PayloadArena;
+  #slabs: number[] = [];
   #offs: number[] = [];
   #lens: number[] = [];
   #ts: number[] = [];
   #from: string[] = [];
   #cls: number[] = [];
 
+  constructor(arena: PayloadArena) {
+    this.#arena = arena;
+  }
+
   get size(): number {
     return this.#lens.length - this.#start;
   }
 
-  /** Keeps a frame (no copy of its payload); returns its sequence. */
+  /** Keeps a frame (its payload copied into the arena); returns its sequence. */
   push(sender: string, cls: RoutingClass, ts: number, payload: Uint8Array): number {
     const seq = ++this.head;
     if (this.#lens.length === 0) this.#seq0 = seq;
-    this.#bufs.push(payload.buffer);
-    this.#offs.push(payload.byteOffset);
+    this.#slabs.push(this.#arena.put(payload));
+    this.#offs.push(this.#arena.lastOffset);
     this.#lens.push(payload.byteLength);
     this.#ts.push(ts);
     this.#from.push(sender);
@@ -46,13 +52,13 @@ export class MemoryLog {
       const i = this.#start;
       if (this.size > ret.maxFrames || this.bytes > ret.maxBytes || this.#ts[i]! < minTs) {
         this.bytes -= this.#lens[i]!;
-        this.#bufs[i] = EMPTY; // let its socket read go
+        this.#arena.release(this.#slabs[i]!);
         this.#start++;
       } else break;
     }
     if (this.#start > 1024 && this.#start * 2 > this.#lens.length) {
       const s = this.#start;
-      this.#bufs = this.#bufs.slice(s);
+      this.#slabs = this.#slabs.slice(s);
       this.#offs = this.#offs.slice(s);
       this.#lens = this.#lens.slice(s);
       this.#ts = this.#ts.slice(s);
@@ -72,7 +78,7 @@ export class MemoryLog {
         sender: this.#from[i]!,
         cls: classOf(this.#cls[i]!)!,
         ts: this.#ts[i]!,
-        payload: new Uint8Array(this.#bufs[i]!, this.#offs[i]!, this.#lens[i]!),
+        payload: this.#arena.copy(this.#slabs[i]!, this.#offs[i]!, this.#lens[i]!),
       });
     }
     return out;
@@ -82,5 +88,3 @@ export class MemoryLog {
     return { first: this.size > 0 ? this.#seq0 + this.#start : this.head + 1, head: this.head };
   }
 }
-
-const EMPTY = new ArrayBuffer(0);

@@ -1,6 +1,7 @@
 import type { PushTarget } from "@codex-remote/protocol/relay";
 import { SingleInstanceStore } from "./local-bus.ts";
 import { MemoryLog } from "./memory-log.ts";
+import { PayloadArena } from "./payload-arena.ts";
 import {
   type AppendInput,
   type AppendResult,
@@ -22,6 +23,7 @@ export class MemoryStore extends SingleInstanceStore implements RelayStore {
   #rooms = new Map<string, RoomRecord>();
   #pairings = new Map<string, { tokenHash: string; expiresAt: number; used: boolean }>();
   #logs = new Map<string, MemoryLog>();
+  readonly #arena = new PayloadArena();
   #cursors = new Map<string, number>();
   #push = new Map<string, Map<string, PushTarget>>();
 
@@ -78,7 +80,7 @@ export class MemoryStore extends SingleInstanceStore implements RelayStore {
   #log(room: string): MemoryLog {
     let l = this.#logs.get(room);
     if (!l) {
-      l = new MemoryLog();
+      l = new MemoryLog(this.#arena);
       this.#logs.set(room, l);
     }
     return l;
@@ -114,7 +116,6 @@ export class MemoryStore extends SingleInstanceStore implements RelayStore {
       prev.epoch = i.epoch;
       prev.counter = i.counter;
     } else l.senders.set(i.sender, { epoch: i.epoch, counter: i.counter });
-    // no copy: the payload stays in the sender's socket read that it arrived in
     const seq = l.push(i.sender, i.cls, i.ts, i.payload);
     l.trim(ret, i.ts);
     return seq;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { MemoryLog } from "../src/store/memory-log.ts";
+import { PayloadArena, SLAB_BYTES } from "../src/store/payload-arena.ts";
+
+const filled = (n: number, v: number) => new Uint8Array(n).fill(v);
+
+describe("PayloadArena", () => {
+  it("gives back exactly what was put, as a copy that outlives the slab", () => {
+    const arena = new PayloadArena();
+    const a = filled(300, 1);
+    const b = filled(16 * 1024, 2);
+    const ia = arena.put(a);
+    const oa = arena.lastOffset;
+    const ib = arena.put(b);
+    const ob = arena.lastOffset;
+    expect(ia).toBe(ib);
+    const copy = arena.copy(ib, ob, b.length);
+    expect(copy).toEqual(b);
+    expect(copy.buffer).toBeInstanceOf(ArrayBuffer);
+    arena.release(ia);
+    arena.release(ib);
+    expect(arena.copy(ia, oa, a.length)).toEqual(a); // the current slab stays while it is written
+    expect(copy).toEqual(b);
+  });
+
+  it("rewrites slabs whose frames are all released instead of allocating new ones", () => {
+    const arena = new PayloadArena(2);
+    const size = 64 * 1024;
+    const live: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      live.push(arena.put(filled(size, i & 0xff)));
+      // keep about one slab's worth retained, like a room at its byte limit
+      while (live.length * size > SLAB_BYTES) arena.release(live.shift()!);
+    }
+    expect(arena.slabCount).toBeLessThanOrEqual(4);
+  });
+
+  it("gives payloads above a quarter slab a slab of their own, dropped when released", () => {
+    const arena = new PayloadArena();
+    const big = filled(SLAB_BYTES / 2, 7);
+    const id = arena.put(big);
+    expect(arena.lastOffset).toBe(0);
+    expect(arena.copy(id, 0, big.length)).toEqual(big);
+    const before = arena.slabCount;
+    arena.release(id);
+    expect(arena.slabCount).toBe(before - 1);
+    expect(() => arena.copy(id, 0, 1)).toThrow(/already released/);
+  });
+});
+
+describe("MemoryLog on the arena", () => {
+  it("keeps the newest frames intact through trims that recycle slabs", () => {
+    const arena = new PayloadArena();
+    const log = new MemoryLog(arena);
+    const ret = { maxFrames: 1_000_000, maxBytes: 8 * 1024 * 1024, maxAgeMs: 60_000 };
+    const size = 16 * 1024 + 13;
+    for (let i = 0; i < 5000; i++) {
+      const p = filled(size, i & 0xff);
+      p[0] = i >> 8;
+      log.push("dev", "output", 1000, p);
+      log.trim(ret, 1000);
+    }
+    expect(log.bytes).toBeLessThanOrEqual(ret.maxBytes);
+    expect(arena.slabCount).toBeLessThanOrEqual(3 + 4);
+    const { first, head } = log.bounds();
+    expect(head).toBe(5000);
+    const frames = log.read(first, 10_000);
+    expect(frames.length).toBe(head - first + 1);
+    for (const f of frames) {
+      const i = f.seq - 1;
+      expect(f.payload.length).toBe(size);
+      expect(f.payload[0]).toBe(i >> 8);
+      expect(f.payload[size - 1]).toBe(i & 0xff);
+    }
+  });
+});
