@@ -42,9 +42,10 @@ async function baseline(): Promise<string> {
 
 async function main() {
   let url: string;
+  let dir: string | undefined;
   if (kind === "baseline") url = await baseline();
   else {
-    const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), "relay-bench-"));
+    dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), "relay-bench-"));
     const relay = await startRelay({
       store: kind === "sqlite" ? "sqlite" : "memory",
       sqlitePath: join(dir, "bench.sqlite"),
@@ -75,7 +76,7 @@ async function main() {
       process.send?.({ mem: { ...process.memoryUsage(), spaces: getHeapSpaceStatistics() } });
     }
   });
-  process.send?.({ url });
+  process.send?.({ url, dir });
 }
 
 void main();

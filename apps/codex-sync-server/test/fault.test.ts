@@ -37,7 +37,7 @@ afterEach(async () => {
 });
 
 describe("fault tests", () => {
-  it("kill -9 mid 10k-frame stream with the SQLite store: every frame arrives once, in order", async () => {
+  it("kill -9 mid 10k-frame stream with the SQLite store: every frame arrives once, in order (small frames in rows, large ones in segment files)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "relay-kill-"));
     const port = await freePort();
     const args = ["--store", "sqlite", "--sqlite-path", join(dir, "relay.sqlite"), "--port", String(port)];
@@ -45,13 +45,23 @@ describe("fault tests", () => {
     const url = `ws://127.0.0.1:${port}/v1/relay`;
     const { host, phone, room } = await pairedSetup(url);
     const got: number[] = [];
-    phone.on("frame", (f) => got.push(indexOf(f.payload)));
+    let intact = true;
+    phone.on("frame", (f) => {
+      const i = indexOf(f.payload);
+      if (f.payload.length !== (i % 3 === 0 ? 4096 : 4) || (i % 3 === 0 && f.payload[4095] !== (i & 0xff)))
+        intact = false;
+      got.push(i);
+    });
     let confirmedBeforeKill = 0;
     let killed = false;
     const N = 10_000;
     for (let i = 0; i < N; i++) {
       while (host.outboxSize >= 500) await new Promise((r) => setTimeout(r, 2));
-      host.send(room, "output", new Uint8Array(new Uint32Array([i]).buffer).reverse());
+      // every third frame is 4 KiB, which the store keeps in a segment file; its last byte checks it
+      const p = new Uint8Array(i % 3 === 0 ? 4096 : 4);
+      new DataView(p.buffer).setUint32(0, i);
+      if (p.length > 4) p[p.length - 1] = i & 0xff;
+      host.send(room, "output", p);
       if (i === 4000 && !killed) {
         killed = true;
         confirmedBeforeKill = i + 1 - host.outboxSize;
@@ -66,6 +76,7 @@ describe("fault tests", () => {
     expect(confirmedBeforeKill).toBeGreaterThan(1000);
     expect(got.length).toBe(N);
     expect(got.every((v, i) => v === i)).toBe(true);
+    expect(intact).toBe(true);
     host.close();
     phone.close();
   }, 180_000);

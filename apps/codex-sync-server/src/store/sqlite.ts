@@ -2,6 +2,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { Worker } from "node:worker_threads";
 import { classCode, classOf, PushTarget } from "@codex-remote/protocol/relay";
 import { SingleInstanceStore } from "./local-bus.ts";
+import { SegmentFiles, type SegmentRef } from "./segment-files.ts";
 import {
   type AppendInput,
   type AppendResult,
@@ -30,7 +31,7 @@ CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, account TEXT NOT NULL, 
 CREATE INDEX IF NOT EXISTS rooms_host ON rooms(host);
 CREATE TABLE IF NOT EXISTS members (room TEXT NOT NULL, device TEXT NOT NULL, PRIMARY KEY (room, device)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pairings (room TEXT PRIMARY KEY, token_hash TEXT NOT NULL, expires INTEGER NOT NULL, used INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS log (room TEXT NOT NULL, seq INTEGER NOT NULL, sender TEXT NOT NULL, cls INTEGER NOT NULL, epoch INTEGER NOT NULL, counter INTEGER NOT NULL, ts INTEGER NOT NULL, payload BLOB NOT NULL, UNIQUE (room, seq));
+CREATE TABLE IF NOT EXISTS log (room TEXT NOT NULL, seq INTEGER NOT NULL, sender TEXT NOT NULL, cls INTEGER NOT NULL, epoch INTEGER NOT NULL, counter INTEGER NOT NULL, ts INTEGER NOT NULL, payload BLOB NOT NULL, seg INTEGER, off INTEGER, len INTEGER, crc INTEGER, UNIQUE (room, seq));
 CREATE TABLE IF NOT EXISTS log_meta (room TEXT PRIMARY KEY, head INTEGER NOT NULL, first INTEGER NOT NULL, bytes INTEGER NOT NULL, count INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS senders (room TEXT NOT NULL, device TEXT NOT NULL, epoch INTEGER NOT NULL, counter INTEGER NOT NULL, PRIMARY KEY (room, device)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cursors (room TEXT NOT NULL, device TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (room, device)) WITHOUT ROWID;
@@ -42,7 +43,7 @@ CREATE TABLE IF NOT EXISTS push (device TEXT NOT NULL, key TEXT NOT NULL, target
  * frame is unknown, 0/0; dedup state for those senders is in `senders`).
  */
 const MIGRATE_FRAMES = `
-INSERT OR IGNORE INTO log SELECT room, seq, sender, cls, 0, 0, ts, payload FROM frames;
+INSERT OR IGNORE INTO log (room, seq, sender, cls, epoch, counter, ts, payload) SELECT room, seq, sender, cls, 0, 0, ts, payload FROM frames;
 DROP TABLE frames;
 `;
 
@@ -53,6 +54,15 @@ DROP TABLE frames;
  * after its head. Per COMMIT only the log's B-tree is written.
  */
 const META_EVERY = 4096;
+
+/**
+ * Payloads of at least this many bytes go to segment files beside the database (see SegmentFiles);
+ * smaller ones stay in the log row, where a row costs less than a file write.
+ */
+const SEGMENT_MIN_BYTES = 2048;
+/** Columns the segment files added to the log table; older files gain them on open. */
+const SEGMENT_COLUMNS = ["seg", "off", "len", "crc"] as const;
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * Checkpoints on a second connection in a worker thread: copying the WAL into the database file
@@ -110,6 +120,8 @@ interface Tx {
   inputs: AppendInput[];
   seqs: number[];
   sinks: AppendSink[];
+  /** payloads this transaction put in segment files (released again if it rolls back) */
+  segRefs: SegmentRef[];
 }
 
 /**
@@ -134,13 +146,22 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
   #tx: Tx | undefined;
   #closed = false;
   #checkpointer: Worker | undefined;
+  /** large payloads; none for ":memory:" (everything stays in rows) */
+  #segments: SegmentFiles | undefined;
 
-  constructor(path: string, opts: { checkpointIntervalMs?: number } = {}) {
+  constructor(path: string, opts: { checkpointIntervalMs?: number; segmentBytes?: number } = {}) {
     super();
     this.#db = new DatabaseSync(path);
     this.#db.exec(SCHEMA);
     if (this.#db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'frames'").get()) {
       this.#db.exec(`BEGIN; ${MIGRATE_FRAMES} COMMIT;`);
+    }
+    const columns = new Set((this.#db.prepare("PRAGMA table_info(log)").all() as Row[]).map((r) => String(r.name)));
+    for (const c of SEGMENT_COLUMNS) if (!columns.has(c)) this.#db.exec(`ALTER TABLE log ADD COLUMN ${c} INTEGER`);
+    if (path !== ":memory:") {
+      this.#segments = new SegmentFiles(`${path}.segments`, opts.segmentBytes);
+      const counts = this.#db.prepare("SELECT seg, count(*) AS n FROM log WHERE seg IS NOT NULL GROUP BY seg").all();
+      this.#segments.open((counts as Row[]).map((r) => [Number(r.seg), Number(r.n)]));
     }
     if (path !== ":memory:") {
       const w = new Worker(CHECKPOINTER, {
@@ -173,17 +194,21 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
       allMeta: p("SELECT room FROM log_meta"),
       getSender: p("SELECT epoch, counter FROM senders WHERE room = ? AND device = ?"),
       putSender: p("INSERT OR REPLACE INTO senders VALUES (?, ?, ?, ?)"),
-      insFrame: p("INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-      oldestBatch: p("SELECT seq, length(payload) AS n, ts FROM log WHERE room = ? ORDER BY seq LIMIT 256"),
+      insFrame: p(
+        "INSERT INTO log (room, seq, sender, cls, epoch, counter, ts, payload, seg, off, len, crc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
+      oldestBatch: p(
+        "SELECT seq, coalesce(len, length(payload)) AS n, ts, seg FROM log WHERE room = ? ORDER BY seq LIMIT 256",
+      ),
       delUpTo: p("DELETE FROM log WHERE room = ? AND seq <= ?"),
       logTail: p(
-        "SELECT max(seq) AS h, count(*) AS n, coalesce(sum(length(payload)), 0) AS b FROM log WHERE room = ? AND seq > ?",
+        "SELECT max(seq) AS h, count(*) AS n, coalesce(sum(coalesce(len, length(payload))), 0) AS b FROM log WHERE room = ? AND seq > ?",
       ),
       senderTail: p(
         "SELECT epoch, counter FROM log WHERE room = ? AND seq > ? AND sender = ? ORDER BY seq DESC LIMIT 1",
       ),
       read: p(
-        "SELECT seq, sender, cls, ts, payload FROM log WHERE room = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
+        "SELECT seq, sender, cls, ts, payload, seg, off, len, crc FROM log WHERE room = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
       ),
       setCursor: p("INSERT OR REPLACE INTO cursors VALUES (?, ?, ?)"),
       getCursor: p("SELECT seq FROM cursors WHERE room = ? AND device = ?"),
@@ -329,7 +354,7 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
   #beginTx(): Tx {
     if (!this.#tx) {
       this.#db.exec("BEGIN");
-      this.#tx = { waiters: [], inputs: [], seqs: [], sinks: [] };
+      this.#tx = { waiters: [], inputs: [], seqs: [], sinks: [], segRefs: [] };
       setImmediate(() => this.#commit());
     }
     return this.#tx;
@@ -347,11 +372,14 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
     try {
       for (const [room, m] of metas) this.#s.putMeta!.run(room, m.head, m.first, m.bytes, m.count);
       for (const s of senders) this.#s.putSender!.run(s.room, s.device, s.epoch, s.counter);
+      // the rows' bytes reach the kernel before the rows become visible
+      this.#segments?.flush();
       this.#db.exec("COMMIT");
     } catch (e) {
       try {
         this.#db.exec("ROLLBACK");
       } catch {}
+      this.#segments?.rollback(tx.segRefs);
       // the caches may be ahead of the file: read them again
       this.#meta.clear();
       this.#senders.clear();
@@ -363,6 +391,7 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
       for (const w of tx.waiters) w.reject(e);
       return;
     }
+    this.#segments?.committed();
     if (writeMeta) {
       for (const [, m] of metas) {
         m.dirty = false;
@@ -413,7 +442,29 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
     if (prev && prev.epoch === i.epoch && i.counter <= prev.counter) return 0;
     const m = this.#getMeta(i.room);
     const seq = m.head + 1;
-    this.#s.insFrame!.run(i.room, seq, i.sender, classCode(i.cls), i.epoch, i.counter, i.ts, i.payload);
+    const code = classCode(i.cls);
+    const segments = this.#segments;
+    const n = i.payload.byteLength;
+    if (segments && n >= SEGMENT_MIN_BYTES) {
+      const ref = segments.add(i.payload);
+      this.#tx!.segRefs.push(ref);
+      this.#s.insFrame!.run(
+        i.room,
+        seq,
+        i.sender,
+        code,
+        i.epoch,
+        i.counter,
+        i.ts,
+        NO_BYTES,
+        ref.seg,
+        ref.off,
+        n,
+        ref.crc,
+      );
+    } else {
+      this.#s.insFrame!.run(i.room, seq, i.sender, code, i.epoch, i.counter, i.ts, i.payload, null, null, null, null);
+    }
     m.head = seq;
     this.#sinceMetaWrite++;
     // a room's first frame also writes its log_meta row, so sweep finds the room there
@@ -459,6 +510,7 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
         const ts = Number(r.ts);
         if (m.count > keepFrames || m.bytes > keepBytes || ts < minTs) {
           cutoff = Number(r.seq);
+          if (r.seg !== null) this.#segments?.release(Number(r.seg));
           m.count--;
           m.bytes -= Number(r.n);
           m.first = cutoff + 1;
@@ -484,16 +536,39 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
     }
   }
 
+  /**
+   * Frames from `fromSeq`. A frame whose segment bytes are gone or fail their checksum (a power loss
+   * after COMMIT but before the page cache reached the disk) is never returned: a batch stops before
+   * it, and a batch starting at it skips it, so the reader sees a gap where it was.
+   */
   async read(room: string, fromSeq: number, limit: number): Promise<FrameRecord[]> {
     const m = this.#getMeta(room);
-    const rows = this.#s.read!.all(room, fromSeq, m.committedHead, limit) as Row[];
-    return rows.map((r) => ({
-      seq: Number(r.seq),
-      sender: String(r.sender),
-      cls: classOf(Number(r.cls)) ?? "output",
-      ts: Number(r.ts),
-      payload: r.payload as Uint8Array,
-    }));
+    const out: FrameRecord[] = [];
+    for (let from = fromSeq; ; ) {
+      const rows = this.#s.read!.all(room, from, m.committedHead, limit) as Row[];
+      for (const r of rows) {
+        let payload = r.payload as Uint8Array;
+        if (r.seg !== null) {
+          const ref = { seg: Number(r.seg), off: Number(r.off), crc: Number(r.crc) };
+          const bytes = this.#segments?.read(ref, Number(r.len));
+          if (!bytes) {
+            if (out.length > 0) return out;
+            continue;
+          }
+          payload = bytes;
+        }
+        out.push({
+          seq: Number(r.seq),
+          sender: String(r.sender),
+          cls: classOf(Number(r.cls)) ?? "output",
+          ts: Number(r.ts),
+          payload,
+        });
+      }
+      // a whole batch of lost frames: look further, or the reader's gap would swallow good ones
+      if (out.length > 0 || rows.length < limit) return out;
+      from = Number(rows[rows.length - 1]!.seq) + 1;
+    }
   }
   async bounds(room: string): Promise<LogBounds> {
     const m = this.#getMeta(room);
@@ -549,6 +624,7 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
       });
       await w.terminate();
     }
+    this.#segments?.close();
     this.#db.close();
   }
 }
