@@ -48,20 +48,25 @@ export class SegmentFiles {
   }
 
   /**
-   * Starts from the rows the database names (segment → row count). Files no row names are left-overs
-   * of a crash between COMMIT and unlink, or of a transaction that rolled back: deleted.
+   * Starts from the rows the database names (segment → row count). A file no row names, older than
+   * the newest one a row names, is a left-over of a crash between COMMIT and unlink: deleted. Newer
+   * unnamed files are left alone (the last segment of a relay that died before its first COMMIT in
+   * it, or one another process on the same file has just started); a later open deletes them.
    */
   open(rowsPerSegment: Iterable<[number, number]>): void {
-    for (const [seg, n] of rowsPerSegment) this.#refs.set(seg, n);
-    let last = 0;
+    let newestNamed = 0;
+    for (const [seg, n] of rowsPerSegment) {
+      this.#refs.set(seg, n);
+      newestNamed = Math.max(newestNamed, seg);
+    }
+    let last = newestNamed;
     for (const f of readdirSync(this.dir)) {
       const m = NAME.exec(f);
       if (!m) continue;
       const seg = Number(m[1]);
       last = Math.max(last, seg);
-      if (!this.#refs.has(seg)) unlinkSync(join(this.dir, f));
+      if (!this.#refs.has(seg) && seg < newestNamed) unlinkSync(join(this.dir, f));
     }
-    for (const seg of this.#refs.keys()) last = Math.max(last, seg);
     // never append to a segment a crash may have left a torn tail in: start a new one
     this.#startSegment(last + 1);
   }
@@ -183,8 +188,16 @@ export class SegmentFiles {
         } catch {}
       }
     }
+    // never truncate a file that exists (another process's, on a misconfigured shared path): skip it
+    for (; ; seg++) {
+      try {
+        this.#activeFd = openSync(join(this.dir, fileName(seg)), "wx+", 0o600);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+    }
     this.#active = seg;
-    this.#activeFd = openSync(join(this.dir, fileName(seg)), "w+", 0o600);
     this.#activeSize = fstatSync(this.#activeFd).size;
     this.#queuedFrom = this.#activeSize;
   }
