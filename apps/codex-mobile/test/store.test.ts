@@ -163,6 +163,42 @@ describe("store: frames in, view model out", () => {
     expect(sessionState(state.sessions[S]!)).toBe("offline");
   });
 
+  it("keeps an approval's questions, and the answers once the laptop says who answered", () => {
+    const questions = [
+      { question: "Which colour?", multiSelect: false, options: [{ label: "Red" }, { label: "Blue" }] },
+    ];
+    let state = run(inOrder.slice(0, 3));
+    state = reduce(
+      state,
+      ev(4, {
+        kind: "approval_requested",
+        turnId: "t1",
+        requestId: "q1",
+        approval: "tool",
+        summary: "Which colour?",
+        questions,
+      }),
+    );
+    expect(state.sessions[S]!.items.find((i) => i.kind === "approval")).toMatchObject({ questions });
+    expect(sessionState(state.sessions[S]!)).toBe("waiting_for_approval");
+    state = reduce(
+      state,
+      ev(5, {
+        kind: "approval_resolved",
+        turnId: "t1",
+        requestId: "q1",
+        decision: "accept",
+        by: "phone",
+        answers: { "Which colour?": "Blue" },
+      }),
+    );
+    expect(state.sessions[S]!.items.find((i) => i.kind === "approval")).toMatchObject({
+      questions,
+      decision: "accept",
+      answers: { "Which colour?": "Blue" },
+    });
+  });
+
   it("lists sessions by last activity with agent and folder", () => {
     let state = run([{ type: "session_open", sessionId: "a", agent: "codex", cwd: "/p/a", mode: "structured", at: 5 }]);
     state = reduce(state, {

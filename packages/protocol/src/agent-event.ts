@@ -15,6 +15,28 @@ export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
 
 export const FileChangeKind = z.enum(["add", "delete", "update", "rename"]);
 
+/** A multiple-choice question the agent asks (Claude's AskUserQuestion); "Other" (free text) is always allowed. */
+export const ApprovalQuestion = z.object({
+  question: z.string().min(1).max(2000),
+  /** a short tag for the question (a few words) */
+  header: z.string().max(100).optional(),
+  multiSelect: z.boolean().default(false),
+  options: z
+    .array(z.object({ label: z.string().min(1).max(200), description: z.string().max(2000).optional() }))
+    .min(1)
+    .max(8),
+});
+export type ApprovalQuestion = z.infer<typeof ApprovalQuestion>;
+
+/**
+ * Answers to an approval's questions: question text → the chosen label, several labels joined with
+ * ", " (multi-select), or the user's own words.
+ */
+export const ApprovalAnswers = z
+  .record(z.string().min(1).max(2000), z.string().max(4000))
+  .refine((a) => Object.keys(a).length <= 8, { message: "at most 8 answers" });
+export type ApprovalAnswers = z.infer<typeof ApprovalAnswers>;
+
 export const AgentEvent = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("session_started"),
@@ -77,6 +99,8 @@ export const AgentEvent = z.discriminatedUnion("kind", [
     command: z.string().optional(),
     diff: z.string().optional(),
     reason: z.string().optional(),
+    /** The agent asks these instead of a yes/no: answered with `answers` and `accept`. */
+    questions: z.array(ApprovalQuestion).min(1).max(4).optional(),
   }),
   z.object({
     kind: z.literal("approval_resolved"),
@@ -85,6 +109,7 @@ export const AgentEvent = z.discriminatedUnion("kind", [
     decision: ApprovalDecision,
     /** Which side answered: the laptop, a phone (device id), or a policy. */
     by: z.string(),
+    answers: ApprovalAnswers.optional(),
   }),
   z.object({
     kind: z.literal("usage"),

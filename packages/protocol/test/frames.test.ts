@@ -94,6 +94,46 @@ describe("control frame errors", () => {
     );
   });
 
+  it("carries an agent's questions and the answers to them", () => {
+    const asked = {
+      type: "agent_event" as const,
+      sessionId: "s",
+      seq: 4,
+      event: {
+        kind: "approval_requested" as const,
+        requestId: "r1",
+        approval: "tool" as const,
+        summary: "Which colour?",
+        questions: [{ question: "Which colour?", options: [{ label: "Red" }, { label: "Blue", description: "calm" }] }],
+      },
+    };
+    const decoded = decodeControlFrame(encodeControlFrame(asked));
+    expect(
+      decoded.type === "agent_event" && decoded.event.kind === "approval_requested" && decoded.event.questions,
+    ).toEqual([
+      {
+        question: "Which colour?",
+        multiSelect: false,
+        options: [{ label: "Red" }, { label: "Blue", description: "calm" }],
+      },
+    ]);
+    const answer = {
+      type: "approval_response" as const,
+      sessionId: "s",
+      requestId: "r1",
+      decision: "accept" as const,
+      answers: { "Which colour?": "Blue" },
+    };
+    expect(decodeControlFrame(encodeControlFrame(answer))).toEqual(answer);
+    const tooMany = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`q${i}`, "a"]));
+    expect(codeOf(() => encodeControlFrame({ ...answer, answers: tooMany }))).toBe("PROTO_ERR_SCHEMA");
+    expect(
+      codeOf(() =>
+        encodeControlFrame({ ...asked, event: { ...asked.event, questions: [{ question: "?", options: [] }] } }),
+      ),
+    ).toBe("PROTO_ERR_SCHEMA");
+  });
+
   it("rejects deeply nested and near-limit inputs with typed errors, without stack overflow", () => {
     const depth = 400_000;
     const nested = `{"type":"ack","ref":${"[".repeat(depth)}${"]".repeat(depth)}}`;

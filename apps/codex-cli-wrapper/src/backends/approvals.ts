@@ -1,4 +1,4 @@
-import type { AgentEvent, ApprovalDecision } from "@codex-remote/protocol";
+import type { AgentEvent, ApprovalAnswers, ApprovalDecision } from "@codex-remote/protocol";
 import { BackendError } from "./errors.ts";
 import type { ApprovalPolicy } from "./types.ts";
 
@@ -6,7 +6,7 @@ type ApprovalRequested = Extract<AgentEvent, { kind: "approval_requested" }>;
 
 interface Pending<T> {
   request: ApprovalRequested;
-  answer: (decision: ApprovalDecision) => T;
+  answer: (decision: ApprovalDecision, answers?: ApprovalAnswers) => T;
 }
 
 /**
@@ -25,7 +25,7 @@ export class ApprovalTable<T = void> {
   }
 
   /** Registers a request, emits `approval_requested`, and lets the policy answer if it may. */
-  ask(request: ApprovalRequested, answer: (decision: ApprovalDecision) => T): void {
+  ask(request: ApprovalRequested, answer: (decision: ApprovalDecision, answers?: ApprovalAnswers) => T): void {
     this.#pending.set(request.requestId, { request, answer });
     this.#emit(request);
     if (this.policy === "always") this.resolve(request.requestId, "accept", "policy");
@@ -40,8 +40,11 @@ export class ApprovalTable<T = void> {
     return [...this.#pending.keys()];
   }
 
-  /** Answers a request. True if this answer resolved it; false if already answered; throws for an unknown id. */
-  resolve(requestId: string, decision: ApprovalDecision, by: string): boolean {
+  /**
+   * Answers a request (`answers` for one that asked questions). True if this answer resolved it;
+   * false if already answered; throws for an unknown id.
+   */
+  resolve(requestId: string, decision: ApprovalDecision, by: string, answers?: ApprovalAnswers): boolean {
     const pending = this.#pending.get(requestId);
     if (!pending) {
       if (this.#answered.has(requestId)) return false;
@@ -49,9 +52,11 @@ export class ApprovalTable<T = void> {
     }
     this.#pending.delete(requestId);
     this.#answered.add(requestId);
-    pending.answer(decision);
+    const given = answers && pending.request.questions && decision !== "decline" ? answers : undefined;
+    pending.answer(decision, given);
     const resolved: AgentEvent = { kind: "approval_resolved", requestId, decision, by };
     if (pending.request.turnId !== undefined) resolved.turnId = pending.request.turnId;
+    if (given) resolved.answers = given;
     this.#emit(resolved);
     return true;
   }

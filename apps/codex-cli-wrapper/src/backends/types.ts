@@ -1,4 +1,4 @@
-import type { AgentEvent, ApprovalDecision } from "@codex-remote/protocol";
+import type { AgentEvent, ApprovalAnswers, ApprovalDecision } from "@codex-remote/protocol";
 import type { AgentEventStream, Unsubscribe } from "./event-stream.ts";
 
 export { BACKEND_ERROR_CODES, BackendError, type BackendErrorCode, isBackendError } from "./errors.ts";
@@ -62,10 +62,16 @@ export interface CodexBackend {
   /** Starts a turn with this user text; resolves once the agent accepted it (not when the turn ends). */
   sendMessage(text: string, opts?: SendMessageOptions): Promise<void>;
   /**
-   * Answers a pending approval. Resolves true if this answer resolved it, false if it was already
-   * resolved (first answer wins); rejects with `unknown_approval` for an id never asked.
+   * Answers a pending approval (`answers` for one that asked `questions`). Resolves true if this
+   * answer resolved it, false if it was already resolved (first answer wins); rejects with
+   * `unknown_approval` for an id never asked.
    */
-  respondApproval(requestId: string, decision: ApprovalDecision, by?: string): Promise<boolean>;
+  respondApproval(
+    requestId: string,
+    decision: ApprovalDecision,
+    by?: string,
+    answers?: ApprovalAnswers,
+  ): Promise<boolean>;
   /** Interrupts the running turn (a `turn_interrupted` event follows). */
   interrupt(): Promise<void>;
   /** Switches to an existing thread / session; later messages continue it. */

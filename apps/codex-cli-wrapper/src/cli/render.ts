@@ -1,4 +1,4 @@
-import type { AgentEvent } from "@codex-remote/protocol";
+import type { AgentEvent, ApprovalQuestion } from "@codex-remote/protocol";
 
 const dim = (s: string, color: boolean) => (color ? `\x1b[2m${s}\x1b[22m` : s);
 const bold = (s: string, color: boolean) => (color ? `\x1b[1m${s}\x1b[22m` : s);
@@ -37,9 +37,13 @@ export function renderEvent(e: AgentEvent, color = false): string {
     case "file_change":
       return `${bold(`patch ${e.status}:`, color)} ${e.files.map((f) => `${f.change} ${f.path}`).join(", ")}\n${e.diff}${e.diff.endsWith("\n") ? "" : "\n"}`;
     case "approval_requested":
+      if (e.questions) return `${yellow(`question [${e.requestId}]`, color)}\n${questionsText(e.questions)}`;
       return `${yellow(`approval needed [${e.requestId}]`, color)} ${e.approval}: ${e.summary}\n${e.diff ? `${e.diff}\n` : ""}  → y / n (or /approve, /deny)\n`;
     case "approval_resolved":
-      return dim(`[${e.requestId}: ${e.decision} by ${e.by}]\n`, color);
+      return dim(
+        `[${e.requestId}: ${e.decision} by ${e.by}${e.answers ? `: ${Object.values(e.answers).join(" / ")}` : ""}]\n`,
+        color,
+      );
     case "usage":
       return dim(`[tokens in ${e.inputTokens}, out ${e.outputTokens}]\n`, color);
     case "turn_completed":
@@ -51,4 +55,20 @@ export function renderEvent(e: AgentEvent, color = false): string {
     case "error":
       return `error ${e.code}: ${e.message}\n`;
   }
+}
+
+/** An agent's questions with numbered options, and how to answer them. */
+function questionsText(questions: readonly ApprovalQuestion[]): string {
+  const lines: string[] = [];
+  questions.forEach((q, i) => {
+    const head = questions.length > 1 ? `${i + 1}. ` : "";
+    lines.push(`  ${head}${q.question}${q.header ? ` [${q.header}]` : ""}${q.multiSelect ? " (one or more)" : ""}`);
+    q.options.forEach((o, k) => {
+      lines.push(`     ${k + 1}) ${o.label}${o.description ? ` — ${o.description}` : ""}`);
+    });
+  });
+  const how =
+    questions.length > 1 ? "one choice per question, in order" : questions[0]?.multiSelect ? "e.g. 1,3" : "a number";
+  lines.push(`  → /answer with ${how}, or your own words; n to skip`);
+  return `${lines.join("\n")}\n`;
 }

@@ -92,7 +92,9 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
             // In the compact view a pending approval is answered with y / n on the laptop too.
             const key = (typeof d === "string" ? d : Buffer.from(d).toString("utf8")).toLowerCase();
             const pending = host?.pendingApprovals()[0];
-            if (handoff.mode === "structured" && pending && (key === "y" || key === "n"))
+            // a question is answered with /answer (in the line view); "n" skips it
+            const asks = pending !== undefined && host?.approvalQuestions(pending) !== undefined;
+            if (handoff.mode === "structured" && pending && (key === "n" || (key === "y" && !asks)))
               host?.answerApproval(pending, key === "y" ? "accept" : "decline", { kind: "local" });
             else handoff.localInput(d);
           },
@@ -177,7 +179,10 @@ async function runStructured(host: SessionHost, backend: CodexBackend, opts: Int
               ? host.pendingApprovals()[0]
               : await nextApproval()
             : undefined;
-        if (pending) {
+        if (pending && answer.startsWith("y") && host.approvalQuestions(pending)) {
+          // "yes" is no answer to a question: claude would hear that the user did not answer
+          opts.io.out("the agent asks a question: /answer with an option number or your own words (n skips it)");
+        } else if (pending) {
           host.answerApproval(pending, answer.startsWith("y") ? "accept" : "decline", { kind: "local" });
         } else {
           if (!tty && !line.trim().startsWith("/")) await idle();

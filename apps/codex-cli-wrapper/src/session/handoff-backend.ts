@@ -1,4 +1,4 @@
-import type { ApprovalDecision } from "@codex-remote/protocol";
+import type { ApprovalAnswers, ApprovalDecision } from "@codex-remote/protocol";
 import type { HandoffSession } from "../backends/terminal/handoff.ts";
 import type { BackendStartOptions, CodexBackend, SendMessageOptions } from "../backends/types.ts";
 
@@ -36,8 +36,13 @@ export class HandoffBackend implements CodexBackend {
     return this.handoff.remotePrompt(text, opts);
   }
 
-  respondApproval(requestId: string, decision: ApprovalDecision, by?: string): Promise<boolean> {
-    return this.handoff.respondApproval(requestId, decision, by);
+  respondApproval(
+    requestId: string,
+    decision: ApprovalDecision,
+    by?: string,
+    answers?: ApprovalAnswers,
+  ): Promise<boolean> {
+    return this.handoff.respondApproval(requestId, decision, by, answers);
   }
 
   interrupt(): Promise<void> {

@@ -1,4 +1,11 @@
-import type { AgentEvent, ApprovalDecision, ControlFrame, ControlFrameInput } from "@codex-remote/protocol";
+import type {
+  AgentEvent,
+  ApprovalAnswers,
+  ApprovalDecision,
+  ApprovalQuestion,
+  ControlFrame,
+  ControlFrameInput,
+} from "@codex-remote/protocol";
 import type { CodexBackend, TerminalBackend } from "../backends/types.ts";
 import { WrapperError } from "../config/errors.ts";
 import type { KeyStore } from "../keys/store.ts";
@@ -337,7 +344,7 @@ export class SessionHost implements SessionControls {
           return;
         case "approval_response":
           // Either side may answer; the backend lets the first answer win and reports it.
-          this.answerApproval(frame.requestId, frame.decision, origin);
+          this.answerApproval(frame.requestId, frame.decision, origin, frame.answers);
           return;
         case "control_request":
           this.#onControlRequest(deviceId);
@@ -543,12 +550,21 @@ export class SessionHost implements SessionControls {
     return this.approvals.ids();
   }
 
-  answerApproval(requestId: string, decision: ApprovalDecision, origin: SlashOrigin): boolean {
+  approvalQuestions(requestId: string): readonly ApprovalQuestion[] | undefined {
+    return this.approvals.get(requestId)?.questions;
+  }
+
+  answerApproval(
+    requestId: string,
+    decision: ApprovalDecision,
+    origin: SlashOrigin,
+    answers?: ApprovalAnswers,
+  ): boolean {
     const backend = this.#opts.backend;
     if (!backend) throw new WrapperError("SLASH_USAGE", "this agent has no approvals to answer");
     if (!this.approvals.get(requestId)) return false;
     const by = origin.kind === "local" ? "local" : origin.deviceId;
-    void backend.respondApproval(requestId, decision, by).catch(() => {});
+    void backend.respondApproval(requestId, decision, by, answers).catch(() => {});
     return true;
   }
 

@@ -1,5 +1,6 @@
-import type { ApprovalDecision } from "@codex-remote/protocol";
+import type { ApprovalAnswers, ApprovalDecision, ApprovalQuestion } from "@codex-remote/protocol";
 import { WrapperError } from "../config/errors.ts";
+import { answersFromChoices } from "./answers.ts";
 import { type SlashOrigin, SlashRegistry } from "./registry.ts";
 
 /** What the built-in commands need from a session; the session host implements it. */
@@ -7,7 +8,14 @@ export interface SessionControls {
   status(): string;
   /** Pending approval ids, oldest first. */
   pendingApprovals(): readonly string[];
-  answerApproval(requestId: string, decision: ApprovalDecision, origin: SlashOrigin): boolean;
+  answerApproval(
+    requestId: string,
+    decision: ApprovalDecision,
+    origin: SlashOrigin,
+    answers?: ApprovalAnswers,
+  ): boolean;
+  /** The questions a pending approval asks instead of a yes/no, if any. */
+  approvalQuestions(requestId: string): readonly ApprovalQuestion[] | undefined;
   interrupt(origin: SlashOrigin): Promise<void> | void;
   /** Starts pairing a new device; resolves to the text shown (QR + link). */
   pair(): Promise<string> | string;
@@ -25,6 +33,11 @@ function pickApproval(ctx: SessionControls, id: string | undefined): string {
   const oldest = pending[0];
   if (!oldest) throw new WrapperError("SLASH_USAGE", "nothing is waiting for approval");
   return oldest;
+}
+
+/** The oldest pending approval that asks questions. */
+function asking(ctx: SessionControls): string | undefined {
+  return ctx.pendingApprovals().find((id) => ctx.approvalQuestions(id) !== undefined);
 }
 
 export function builtinCommands(registry: SlashRegistry<SessionControls>): SlashRegistry<SessionControls> {
@@ -58,6 +71,21 @@ export function builtinCommands(registry: SlashRegistry<SessionControls>): Slash
         );
         const won = ctx.answerApproval(id, forSession ? "accept_for_session" : "accept", origin);
         return won ? `approved ${id}` : `${id} was already answered`;
+      },
+    })
+    .register({
+      name: "answer",
+      usage: "/answer [id] <choice per question>",
+      summary: "answer the agent's question: an option number (1,3 for several), or your own words",
+      remote: true,
+      run: (ctx, args, origin) => {
+        const named = args[0] !== undefined && ctx.pendingApprovals().some((p) => p === args[0]);
+        const id = pickApproval(ctx, named ? args[0] : asking(ctx));
+        const questions = ctx.approvalQuestions(id);
+        if (!questions) throw new WrapperError("SLASH_USAGE", `${id} asks yes or no: /approve or /deny`, id);
+        const answers = answersFromChoices(questions, named ? args.slice(1) : args);
+        const won = ctx.answerApproval(id, "accept", origin, answers);
+        return won ? `answered ${id}: ${Object.values(answers).join(" / ")}` : `${id} was already answered`;
       },
     })
     .register({

@@ -15,6 +15,11 @@ export interface VoiceHostPaths {
 
 /** What is spoken when the turn stops for an approval. */
 export function approvalSpeech(e: Extract<AgentEvent, { kind: "approval_requested" }>): string {
+  if (e.questions) {
+    // the offline grammar knows approve / deny, not the options: the choice is made on the screen
+    const asked = e.questions.map((q) => `${q.question} ${q.options.map((o) => o.label).join(", or ")}.`).join(" ");
+    return ` The agent asks: ${asked.slice(0, 400)} Answer on the screen, or say deny to skip.`;
+  }
   const what = e.command ? `run ${e.command}` : e.summary;
   return ` The agent asks to ${what.slice(0, 200)}. Say approve or deny.`;
 }

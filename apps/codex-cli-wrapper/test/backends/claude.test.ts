@@ -196,6 +196,83 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     expect(JSON.stringify(mock.requests[1]?.body)).toContain("The user declined this action.");
   });
 
+  it("WebSearch asks as a tool; declined, no search request leaves claude", async () => {
+    mock.enqueue(
+      [{ type: "tool", name: "WebSearch", input: { query: "codex-remote private roadmap" } }],
+      [{ type: "text", text: "ok, not searching" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("search for it");
+    const ask = await rec.next("approval_requested");
+    expect(ask.approval).toBe("tool");
+    expect(ask.summary).toMatch(/^WebSearch/);
+    expect(ask.summary).toContain("codex-remote private roadmap");
+    await backend.respondApproval(ask.requestId, "decline");
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("text_completed").at(-1)?.text).toBe("ok, not searching");
+    // the only requests: the turn and its follow-up after the refusal (a search is a request of its own)
+    expect(mock.requests).toHaveLength(2);
+    expect(JSON.stringify(mock.requests[1]?.body)).toContain("The user declined this action.");
+  });
+
+  it("WebSearch accepted: claude sends the search as its own request and the turn goes on with its results", async () => {
+    mock.enqueue(
+      [{ type: "tool", name: "WebSearch", input: { query: "pelicans" } }],
+      [{ type: "text", text: "Pelicans are large water birds." }], // the search request's answer
+      [{ type: "text", text: "done" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("search for pelicans");
+    const ask = await rec.next("approval_requested");
+    expect(ask.summary).toBe("WebSearch: pelicans");
+    expect(mock.requests).toHaveLength(1); // nothing searched before the answer
+    await backend.respondApproval(ask.requestId, "accept");
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("text_completed").at(-1)?.text).toBe("done");
+    const search = JSON.stringify(mock.requests[1]?.body);
+    expect(search).toContain("web_search_20250305");
+    expect(search).toContain("pelicans");
+    expect(JSON.stringify(mock.requests[2]?.body)).toContain("Pelicans are large water birds.");
+  });
+
+  it("AskUserQuestion shows its questions and options; the answer goes back to claude as the user's choice", async () => {
+    const questions = [
+      {
+        question: "Which colour?",
+        header: "Colour",
+        multiSelect: false,
+        options: [
+          { label: "Red", description: "warm" },
+          { label: "Blue", description: "cool" },
+        ],
+      },
+    ];
+    mock.enqueue(
+      [{ type: "tool", name: "AskUserQuestion", input: { questions } }],
+      [{ type: "text", text: "blue it is" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("paint it");
+    const ask = await rec.next("approval_requested");
+    expect(ask.summary).toBe("Which colour?");
+    expect(ask.questions).toEqual(questions);
+    await backend.respondApproval(ask.requestId, "accept", "phone-1", { "Which colour?": "Blue" });
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("approval_resolved")[0]).toMatchObject({ by: "phone-1", answers: { "Which colour?": "Blue" } });
+    const result = JSON.stringify(mock.requests[1]?.body);
+    expect(result).toContain('\\"Which colour?\\"=\\"Blue\\"');
+    expect(result).not.toContain("did not answer");
+  });
+
   it("interrupts a turn mid-stream and keeps serving", async () => {
     mock.enqueue(
       [{ type: "text", text: "slow ".repeat(60), chunks: 60, delayMs: 40 }],

@@ -1,16 +1,17 @@
-import type { ApprovalDecision } from "@codex-remote/protocol";
+import type { ApprovalAnswers, ApprovalDecision, ApprovalQuestion } from "@codex-remote/protocol";
 import { describe, expect, it } from "vitest";
 import { createSlashRouter, parseSlash, type SessionControls } from "../../src/slash/index.ts";
 import type { SlashOrigin } from "../../src/slash/registry.ts";
 
-function controls() {
+function controls(questions: Record<string, ApprovalQuestion[]> = {}) {
   const calls: string[] = [];
-  const pending = ["req-1", "req-2"];
+  const pending = ["req-1", "req-2", ...Object.keys(questions)];
   const ctl: SessionControls = {
     status: () => "status line",
     pendingApprovals: () => pending,
-    answerApproval: (id: string, d: ApprovalDecision, o: SlashOrigin) => {
-      calls.push(`${id}:${d}:${o.kind}`);
+    approvalQuestions: (id) => questions[id],
+    answerApproval: (id: string, d: ApprovalDecision, o: SlashOrigin, a?: ApprovalAnswers) => {
+      calls.push(`${id}:${d}:${o.kind}${a ? `:${JSON.stringify(a)}` : ""}`);
       const i = pending.indexOf(id);
       if (i < 0) return false;
       pending.splice(i, 1);
@@ -46,6 +47,34 @@ describe("slash router", () => {
     expect(await r.dispatch(ctl, "/interrupt", local)).toBe("interrupt sent");
     expect(await r.dispatch(ctl, "/control", phone)).toBe("take by remote");
     expect(calls).toEqual(["req-1:accept:remote", "req-2:decline:local", "interrupt"]);
+  });
+
+  it("/answer picks options by number, several for a multi-select, or takes the user's own words", async () => {
+    const colour: ApprovalQuestion = {
+      question: "Which colour?",
+      multiSelect: false,
+      options: [{ label: "Red" }, { label: "Blue" }],
+    };
+    const extras: ApprovalQuestion = {
+      question: "Which extras?",
+      multiSelect: true,
+      options: [{ label: "Tests" }, { label: "Docs" }, { label: "Bench" }],
+    };
+    const r = createSlashRouter();
+    const { ctl, calls } = controls({ "q-1": [colour], "q-2": [colour, extras], "q-3": [colour] });
+    // without an id: the oldest approval that asks questions, not req-1
+    await expect(r.dispatch(ctl, "/answer 3", local)).rejects.toThrow(/options 1-2, got 3/);
+    expect(await r.dispatch(ctl, "/answer 2", phone)).toBe("answered q-1: Blue");
+    await expect(r.dispatch(ctl, "/answer q-2 1", local)).rejects.toThrow(/2 questions to answer, 1 answer given/);
+    await expect(r.dispatch(ctl, "/answer q-2 1,2 1", local)).rejects.toThrow(/takes one option/);
+    expect(await r.dispatch(ctl, "/answer q-2 1 1,3", local)).toBe("answered q-2: Red / Tests, Bench");
+    expect(await r.dispatch(ctl, "/answer q-3 a deep green", local)).toBe("answered q-3: a deep green");
+    await expect(r.dispatch(ctl, "/answer req-1 1", local)).rejects.toThrow(/asks yes or no/);
+    expect(calls).toEqual([
+      'q-1:accept:remote:{"Which colour?":"Blue"}',
+      'q-2:accept:local:{"Which colour?":"Red","Which extras?":"Tests, Bench"}',
+      'q-3:accept:local:{"Which colour?":"a deep green"}',
+    ]);
   });
 
   it("keeps /pair on the laptop and names unknown commands", async () => {

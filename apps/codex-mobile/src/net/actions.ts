@@ -1,10 +1,11 @@
-import type { ApprovalDecision } from "@codex-remote/protocol";
+import type { ApprovalAnswers, ApprovalDecision } from "@codex-remote/protocol";
 
 /** What the UI can ask of a session. The connection seals each into a protocol frame. */
 export interface SessionActions {
   prompt(sessionId: string, text: string): void;
   slash(sessionId: string, name: string, args: string): void;
-  approve(sessionId: string, requestId: string, decision: ApprovalDecision): void;
+  /** `answers` for an approval that asked questions (with `accept`). */
+  approve(sessionId: string, requestId: string, decision: ApprovalDecision, answers?: ApprovalAnswers): void;
   interrupt(sessionId: string): void;
   requestControl(sessionId: string): void;
   releaseControl(sessionId: string): void;

@@ -99,10 +99,11 @@ export function createLiveServices(
   const actions: SessionActions = {
     prompt: (s, text) => act(s, (l) => l.prompt(s, text)),
     slash: (s, name, args) => act(s, (l) => l.slash(s, name, args.split(/\s+/).filter(Boolean))),
-    approve: (s, requestId, decision) =>
+    approve: (s, requestId, decision, answers) =>
       act(s, (l) => {
-        l.sendFrame({ type: "approval_response", sessionId: s, requestId, decision }, "control");
-        store.dispatch({ type: "approval_sent", sessionId: s, requestId, decision, at: Date.now() });
+        const given = answers ? { answers } : {};
+        l.sendFrame({ type: "approval_response", sessionId: s, requestId, decision, ...given }, "control");
+        store.dispatch({ type: "approval_sent", sessionId: s, requestId, decision, ...given, at: Date.now() });
       }),
     interrupt: (s) => act(s, (l) => l.slash(s, "interrupt", [])),
     requestControl: (s) => act(s, (l) => void l.requestControl(s)),

@@ -127,6 +127,7 @@ export function applyToTimeline(
           ...(event.command !== undefined ? { command: event.command } : {}),
           ...(event.diff !== undefined ? { diff: event.diff } : {}),
           ...(event.reason !== undefined ? { reason: event.reason } : {}),
+          ...(event.questions !== undefined ? { questions: event.questions } : {}),
         }),
       );
     case "approval_resolved":
@@ -134,7 +135,12 @@ export function applyToTimeline(
         items,
         `approval-${event.requestId}`,
         "approval",
-        (old) => ({ ...old, decision: event.decision, by: event.by }),
+        (old) => ({
+          ...old,
+          decision: event.decision,
+          by: event.by,
+          ...(event.answers !== undefined ? { answers: event.answers } : {}),
+        }),
         () => ({
           kind: "approval",
           id: `approval-${event.requestId}`,

@@ -1,4 +1,10 @@
-import type { AgentEvent, ApprovalDecision, ApprovalKind } from "@codex-remote/protocol";
+import type {
+  AgentEvent,
+  ApprovalAnswers,
+  ApprovalDecision,
+  ApprovalKind,
+  ApprovalQuestion,
+} from "@codex-remote/protocol";
 
 /** Everything the store accepts. The connection layer turns opened protocol frames into these. */
 export type StoreInput =
@@ -31,7 +37,14 @@ export type StoreInput =
   | { type: "terminal_output"; sessionId: string; bytes: Uint8Array; at: number }
   | { type: "terminal_size"; sessionId: string; cols: number; rows: number }
   | { type: "control"; sessionId: string; state: ControlState; at: number; reason?: string }
-  | { type: "approval_sent"; sessionId: string; requestId: string; decision: ApprovalDecision; at: number }
+  | {
+      type: "approval_sent";
+      sessionId: string;
+      requestId: string;
+      decision: ApprovalDecision;
+      answers?: ApprovalAnswers;
+      at: number;
+    }
   | { type: "commands"; sessionId: string; commands: SlashCommand[] }
   /** The laptop no longer keeps events up to `upTo` (or up to the next one it sends): jump over them, visibly. */
   | { type: "trimmed"; sessionId: string; upTo: number | undefined; at: number }
@@ -79,9 +92,12 @@ export type TimelineItem =
       command?: string;
       diff?: string;
       reason?: string;
+      /** The agent asks these instead of a yes/no. */
+      questions?: readonly ApprovalQuestion[];
       /** Set once answered (by anyone); `sent` while this phone's answer is in flight. */
       decision?: ApprovalDecision;
       by?: string;
+      answers?: ApprovalAnswers;
       sent?: ApprovalDecision;
     }
   | { kind: "turn"; id: string; status: "started" | "completed" | "failed" | "interrupted"; message?: string }

@@ -2,6 +2,7 @@ import type { ApprovalDecision } from "@codex-remote/protocol";
 import { lazy, Suspense } from "preact/compat";
 import type { TimelineItem } from "../store/types.ts";
 import { useServices } from "./context.ts";
+import { AnswersGiven, QuestionForm } from "./Questions.tsx";
 
 const DiffView = lazy(() => import("./DiffView.tsx").then((m) => m.DiffView));
 
@@ -23,9 +24,50 @@ export function ApprovalCard({
   diffShown?: boolean;
 }) {
   const { actions } = useServices();
-  const what =
-    item.approval === "command" ? "Run command?" : item.approval === "file_change" ? "Apply patch?" : "Allow tool?";
+  const what = item.questions
+    ? "The agent asks"
+    : item.approval === "command"
+      ? "Run command?"
+      : item.approval === "file_change"
+        ? "Apply patch?"
+        : "Allow tool?";
   const answer = (d: ApprovalDecision) => actions.approve(sessionId, item.requestId, d);
+  if (item.questions) {
+    return (
+      <article
+        class="card approval"
+        aria-label={`Approval: ${what}`}
+        data-testid="approval"
+        data-kind="question"
+        data-decision={item.decision ?? ""}
+      >
+        <strong>{what}</strong>
+        {item.decision ? (
+          <>
+            {item.answers ? <AnswersGiven answers={item.answers} /> : <div class="mono">{item.summary}</div>}
+            <div class="small" data-testid="approval-result" style={{ marginTop: "8px" }}>
+              {item.answers ? "Answered" : item.decision === "accept" ? "Went on without an answer" : "Skipped"}
+              {item.by ? ` · by ${item.by}` : ""}
+            </div>
+          </>
+        ) : (
+          <>
+            <QuestionForm
+              questions={item.questions}
+              disabled={!!item.sent}
+              onAnswer={(answers) => actions.approve(sessionId, item.requestId, "accept", answers)}
+              onSkip={() => answer("decline")}
+            />
+            {item.sent && (
+              <div class="small muted" role="status">
+                Sent, waiting for the laptop…
+              </div>
+            )}
+          </>
+        )}
+      </article>
+    );
+  }
   return (
     <article
       class="card approval"

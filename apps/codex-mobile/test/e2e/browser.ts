@@ -41,3 +41,20 @@ export async function shot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path });
   return path;
 }
+
+/** Opens the pairing link, confirms the SAS, opens the laptop's one session and takes control of it. */
+export async function pairAndTakeControl(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await page.getByTestId("sas").waitFor({ timeout: 15_000 });
+  await page.getByRole("button", { name: "They match" }).tap();
+  await page.getByRole("button", { name: "See sessions" }).tap();
+  await page.getByTestId("session-row").tap();
+  await page.getByRole("button", { name: "Take control" }).tap();
+  await page.locator('[data-testid="control-banner"][data-control="granted"]').waitFor();
+}
+
+/** Types a prompt into the composer and sends it. */
+export async function sendPrompt(page: Page, text: string): Promise<void> {
+  await page.locator("#prompt").fill(text);
+  await page.getByRole("button", { name: "Send prompt" }).tap();
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The wrapper's scripted OpenAI Responses server and CODEX_HOME, shared test fixtures of the project.
 import { makeCodexHome } from "../../../codex-cli-wrapper/test/fixtures/codex-home.ts";
 import { type ResponsesMock, startResponsesMock } from "../../../codex-cli-wrapper/test/fixtures/responses-mock.ts";
-import { launchPhone, shot } from "./browser.ts";
+import { launchPhone, pairAndTakeControl, sendPrompt, shot } from "./browser.ts";
 import { type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
 
 const CODEX_BIN_DIR = resolve(import.meta.dirname, "../../../codex-cli-wrapper/node_modules/.bin");
@@ -46,15 +46,8 @@ describe("phone app with the real codex binary behind the wrapper", () => {
       ],
       [{ type: "text", text: "The command printed codex-on-the-phone.", chunks: 4 }],
     );
-    await page.goto(wrapper.link);
-    await page.getByTestId("sas").waitFor({ timeout: 15_000 });
-    await page.getByRole("button", { name: "They match" }).tap();
-    await page.getByRole("button", { name: "See sessions" }).tap();
-    await page.getByTestId("session-row").tap();
-    await page.getByRole("button", { name: "Take control" }).tap();
-    await page.locator('[data-testid="control-banner"][data-control="granted"]').waitFor();
-    await page.locator("#prompt").fill("run the demo command");
-    await page.getByRole("button", { name: "Send prompt" }).tap();
+    await pairAndTakeControl(page, wrapper.link);
+    await sendPrompt(page, "run the demo command");
     await expect
       .poll(() => page.getByTestId("agent-text").first().textContent(), { timeout: 30_000 })
       .toContain("I will run one command");

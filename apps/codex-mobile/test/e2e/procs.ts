@@ -118,12 +118,14 @@ export interface Wrapper {
 /** The real wrapper CLI (`codex-remote`) with an agent, connected to the relay, printing a pairing link. */
 export async function startWrapper(opts: {
   relayUrl: string;
-  agent: "demo" | "shell" | "codex";
+  agent: "demo" | "shell" | "codex" | "claude";
   configDir: string;
   env?: Record<string, string>;
   extraArgs?: string[];
+  /** the agent's working directory (default: a fresh one) */
+  workDir?: string;
 }): Promise<Wrapper> {
-  const workDir = tempDir("cm-work-");
+  const workDir = opts.workDir ?? tempDir("cm-work-");
   const child = spawn(
     process.execPath,
     [

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchPhone, shot } from "./browser.ts";
+import { launchPhone, pairAndTakeControl, sendPrompt, shot } from "./browser.ts";
 import { type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
 
 /**
@@ -36,15 +36,8 @@ describe("voice from the app to the wrapper's voice engine", () => {
 
   it('"approve" said into the phone answers the pending approval', async () => {
     const page = phone.page;
-    await page.goto(wrapper.link);
-    await page.getByTestId("sas").waitFor({ timeout: 15_000 });
-    await page.getByRole("button", { name: "They match" }).tap();
-    await page.getByRole("button", { name: "See sessions" }).tap();
-    await page.getByTestId("session-row").tap();
-    await page.getByRole("button", { name: "Take control" }).tap();
-    await page.locator('[data-testid="control-banner"][data-control="granted"]').waitFor();
-    await page.locator("#prompt").fill("run your command");
-    await page.getByRole("button", { name: "Send prompt" }).tap();
+    await pairAndTakeControl(page, wrapper.link);
+    await sendPrompt(page, "run your command");
     const approval = page.locator('[data-testid="approval"][data-kind="command"]');
     await approval.waitFor({ timeout: 30_000 });
     const talk = page.getByTestId("talk");

@@ -5,7 +5,7 @@
  * a missing or wrong field is a PROTO_ERR_SCHEMA.
  */
 import { z } from "zod";
-import { AgentEvent, ApprovalDecision } from "../agent-event.ts";
+import { AgentEvent, ApprovalAnswers, ApprovalDecision } from "../agent-event.ts";
 
 const Id = z.string().min(1).max(128);
 const SessionId = z.string().min(1).max(128);
@@ -121,6 +121,8 @@ export const ApprovalResponseFrame = z.object({
   requestId: z.string().min(1).max(256),
   decision: ApprovalDecision,
   message: z.string().max(4096).optional(),
+  /** for an approval that asked questions */
+  answers: ApprovalAnswers.optional(),
 });
 export const ControlRequestFrame = z.object({
   type: z.literal("control_request"),

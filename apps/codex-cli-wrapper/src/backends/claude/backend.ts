@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { AgentEvent, ApprovalDecision, ApprovalKind } from "@codex-remote/protocol";
+import type {
+  AgentEvent,
+  ApprovalAnswers,
+  ApprovalDecision,
+  ApprovalKind,
+  ApprovalQuestion,
+} from "@codex-remote/protocol";
 import { ApprovalTable } from "../approvals.ts";
 import { BackendError } from "../errors.ts";
 import { EventHub } from "../event-stream.ts";
@@ -12,6 +18,7 @@ import type { AgentProcessOptions, BackendStartOptions, CodexBackend, SendMessag
 import { FILE_TOOLS, proposedToolDiff, structuredPatchDiff, toolFile } from "./file-tools.ts";
 import {
   AnyLine,
+  AskUserQuestionInput,
   AssistantMessage,
   CanUseTool,
   ControlCancel,
@@ -175,8 +182,13 @@ export class ClaudeStreamBackend implements CodexBackend {
     proc.send({ type: "user", message: { role: "user", content: [{ type: "text", text }] } });
   }
 
-  async respondApproval(requestId: string, decision: ApprovalDecision, by = "local"): Promise<boolean> {
-    return this.#approvals.resolve(requestId, decision, by);
+  async respondApproval(
+    requestId: string,
+    decision: ApprovalDecision,
+    by = "local",
+    answers?: ApprovalAnswers,
+  ): Promise<boolean> {
+    return this.#approvals.resolve(requestId, decision, by, answers);
   }
 
   async interrupt(): Promise<void> {
@@ -458,6 +470,11 @@ export class ClaudeStreamBackend implements CodexBackend {
       event.diff = proposedToolDiff(tool, input, cwd);
     } else {
       event.summary = req.request.description ? `${tool}: ${req.request.description}` : tool;
+      const asked = tool === "AskUserQuestion" ? questionsOf(input) : undefined;
+      if (asked) {
+        event.questions = asked;
+        event.summary = asked.map((q) => q.question).join(" / ");
+      }
     }
     if (req.request.decision_reason) event.reason = req.request.decision_reason;
     // "accept for session" allows this tool use (Claude's own addRules suggestion) for the session
@@ -465,9 +482,11 @@ export class ClaudeStreamBackend implements CodexBackend {
     const sessionRules = (req.request.permission_suggestions ?? [])
       .filter((sug) => sug.type === "addRules")
       .map((sug) => ({ ...sug, destination: "session" }));
-    this.#approvals.ask(event, (decision) => {
+    this.#approvals.ask(event, (decision, answers) => {
       let response: Record<string, unknown>;
-      if (decision === "accept") response = { behavior: "allow", updatedInput: input };
+      // an answered question goes back as the tool's input plus `answers` (question → label(s) or text)
+      if (decision === "accept")
+        response = { behavior: "allow", updatedInput: answers ? { ...input, answers } : input };
       else if (decision === "accept_for_session") {
         response = { behavior: "allow", updatedInput: input, updatedPermissions: sessionRules };
       } else {
@@ -481,6 +500,22 @@ export class ClaudeStreamBackend implements CodexBackend {
       });
     });
   }
+}
+
+/** AskUserQuestion's questions in the protocol's shape (texts clipped to its bounds), or undefined. */
+function questionsOf(input: Record<string, unknown>): ApprovalQuestion[] | undefined {
+  const parsed = AskUserQuestionInput.safeParse(input);
+  if (!parsed.success) return undefined;
+  const clip = (t: string, n: number) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
+  return parsed.data.questions.slice(0, 4).map((q) => ({
+    question: clip(q.question, 2000),
+    ...(q.header ? { header: clip(q.header, 100) } : {}),
+    multiSelect: q.multiSelect ?? false,
+    options: q.options.slice(0, 8).map((o) => ({
+      label: clip(o.label, 200),
+      ...(o.description ? { description: clip(o.description, 2000) } : {}),
+    })),
+  }));
 }
 
 /** Where Claude Code keeps a session's transcript: <config dir>/projects/<cwd, non-alphanumerics as "-">/<id>.jsonl. */

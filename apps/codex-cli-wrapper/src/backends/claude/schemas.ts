@@ -111,6 +111,20 @@ export const CanUseTool = z.object({
   }),
 });
 
+/** AskUserQuestion's input, as far as the phone and laptop show it (labels and texts). */
+export const AskUserQuestionInput = z.object({
+  questions: z
+    .array(
+      z.object({
+        question: z.string().min(1),
+        header: z.string().optional(),
+        multiSelect: z.boolean().optional(),
+        options: z.array(z.object({ label: z.string().min(1), description: z.string().optional() })).min(1),
+      }),
+    )
+    .min(1),
+});
+
 export const OtherControlRequest = z.object({
   type: z.literal("control_request"),
   request_id: z.string(),

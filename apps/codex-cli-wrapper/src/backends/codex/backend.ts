@@ -1,4 +1,4 @@
-import type { AgentEvent, ApprovalDecision } from "@codex-remote/protocol";
+import type { AgentEvent, ApprovalAnswers, ApprovalDecision } from "@codex-remote/protocol";
 import { ApprovalTable } from "../approvals.ts";
 import { BackendError } from "../errors.ts";
 import { EventHub } from "../event-stream.ts";
@@ -162,8 +162,13 @@ export class CodexAppServerBackend implements CodexBackend {
     this.#beginTurn(result.data.turn.id);
   }
 
-  async respondApproval(requestId: string, decision: ApprovalDecision, by = "local"): Promise<boolean> {
-    return this.#approvals.resolve(requestId, decision, by);
+  async respondApproval(
+    requestId: string,
+    decision: ApprovalDecision,
+    by = "local",
+    answers?: ApprovalAnswers,
+  ): Promise<boolean> {
+    return this.#approvals.resolve(requestId, decision, by, answers);
   }
 
   async interrupt(): Promise<void> {

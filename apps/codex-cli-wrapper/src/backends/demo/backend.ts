@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AgentEvent, ApprovalDecision } from "@codex-remote/protocol";
+import type { AgentEvent, ApprovalAnswers, ApprovalDecision } from "@codex-remote/protocol";
 import { ApprovalTable } from "../approvals.ts";
 import { BackendError } from "../errors.ts";
 import { EventHub } from "../event-stream.ts";
@@ -111,8 +111,13 @@ export class DemoBackend implements CodexBackend {
     );
   }
 
-  async respondApproval(requestId: string, decision: ApprovalDecision, by = "local"): Promise<boolean> {
-    return this.#approvals.resolve(requestId, decision, by);
+  async respondApproval(
+    requestId: string,
+    decision: ApprovalDecision,
+    by = "local",
+    answers?: ApprovalAnswers,
+  ): Promise<boolean> {
+    return this.#approvals.resolve(requestId, decision, by, answers);
   }
 
   async interrupt(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { AgentEvent, ApprovalDecision } from "@codex-remote/protocol";
+import type { AgentEvent, ApprovalAnswers, ApprovalDecision } from "@codex-remote/protocol";
 import { BackendError } from "../errors.ts";
 import { EventHub, type Unsubscribe } from "../event-stream.ts";
 import { createBackend } from "../factory.ts";
@@ -86,9 +86,14 @@ export class HandoffSession {
     await this.#backend!.sendMessage(text, opts);
   }
 
-  async respondApproval(requestId: string, decision: ApprovalDecision, by?: string): Promise<boolean> {
+  async respondApproval(
+    requestId: string,
+    decision: ApprovalDecision,
+    by?: string,
+    answers?: ApprovalAnswers,
+  ): Promise<boolean> {
     if (!this.#backend) throw new BackendError("unknown_approval", "no structured backend is running");
-    return this.#backend.respondApproval(requestId, decision, by);
+    return this.#backend.respondApproval(requestId, decision, by, answers);
   }
 
   async interrupt(): Promise<void> {

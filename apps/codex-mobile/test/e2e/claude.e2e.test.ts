@@ -1,0 +1,99 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The wrapper's scripted Anthropic Messages server and claude home, shared test fixtures of the project.
+import { type AnthropicMock, startAnthropicMock } from "../../../codex-cli-wrapper/test/fixtures/anthropic-mock.ts";
+import { makeClaudeHome } from "../../../codex-cli-wrapper/test/fixtures/claude-home.ts";
+import { launchPhone, pairAndTakeControl, sendPrompt, shot } from "./browser.ts";
+import { type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
+
+/** The real `claude` binary (stream-json, driven by the wrapper) answering from a scripted Messages server. */
+describe("phone app with the real claude binary behind the wrapper", () => {
+  let mock: AnthropicMock;
+  let relay: Relay;
+  let wrapper: Wrapper;
+  let phone: Awaited<ReturnType<typeof launchPhone>>;
+  let page: Page;
+
+  beforeAll(async () => {
+    mock = await startAnthropicMock();
+    const claude = makeClaudeHome(mock.port);
+    relay = await startRelay({ dataDir: tempDir("cm-relay-") });
+    wrapper = await startWrapper({
+      relayUrl: relay.url,
+      agent: "claude",
+      configDir: tempDir("cm-laptop-"),
+      env: claude.env,
+      workDir: claude.cwd,
+    });
+    phone = await launchPhone();
+    page = phone.page;
+  }, 90_000);
+
+  afterAll(async () => {
+    await phone?.close();
+    await wrapper?.proc.stop();
+    await relay?.proc.stop();
+    await mock?.close();
+  });
+
+  it("shows claude's questions as options; the tapped answer reaches claude and the turn goes on", async () => {
+    const questions = [
+      {
+        question: "Which colour should the button be?",
+        header: "Colour",
+        multiSelect: false,
+        options: [
+          { label: "Red", description: "warm and loud" },
+          { label: "Blue", description: "calm" },
+        ],
+      },
+      {
+        question: "Which extras?",
+        header: "Extras",
+        multiSelect: true,
+        options: [
+          { label: "Tests", description: "unit tests" },
+          { label: "Docs", description: "a README line" },
+          { label: "Bench", description: "a benchmark" },
+        ],
+      },
+    ];
+    mock.enqueue(
+      [
+        { type: "text", text: "Two questions first." },
+        { type: "tool", name: "AskUserQuestion", input: { questions } },
+      ],
+      [{ type: "text", text: "Painting it as you said." }],
+    );
+    await pairAndTakeControl(page, wrapper.link);
+    await sendPrompt(page, "make me a button");
+
+    const card = page.locator('[data-testid="approval"][data-kind="question"]');
+    await card.waitFor({ timeout: 30_000 });
+    const colour = card.getByRole("group", { name: "Which colour should the button be?" });
+    const extras = card.getByRole("group", { name: "Which extras?" });
+    expect(await colour.textContent()).toContain("warm and loud");
+    const send = card.getByRole("button", { name: "Send answers" });
+    expect(await send.isDisabled()).toBe(true); // nothing chosen yet
+    await colour.getByRole("button", { name: /^Blue/ }).tap();
+    await extras.getByRole("button", { name: /^Tests/ }).tap();
+    await extras.getByRole("button", { name: /^Bench/ }).tap();
+    expect(await extras.getByRole("button", { name: /^Bench/ }).getAttribute("aria-pressed")).toBe("true");
+    await shot(page, "18-claude-question");
+    await send.tap();
+
+    await expect
+      .poll(() => card.getByTestId("approval-result").textContent(), { timeout: 30_000 })
+      .toContain("Answered");
+    expect(await card.getByTestId("answers").textContent()).toContain("Tests, Bench");
+    await expect
+      .poll(() => page.getByTestId("agent-text").last().textContent(), { timeout: 30_000 })
+      .toContain("Painting it as you said.");
+    // claude got the answers as the user's choice, not "the user did not answer"
+    const toolResult = JSON.stringify(mock.requests.at(-1)?.body);
+    expect(toolResult).toContain('\\"Which colour should the button be?\\"=\\"Blue\\"');
+    expect(toolResult).toContain('\\"Which extras?\\"=\\"Tests, Bench\\"');
+    // and the laptop showed the questions with numbered options
+    expect(wrapper.proc.out).toContain("2) Blue — calm");
+  });
+});
