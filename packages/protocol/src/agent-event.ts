@@ -22,7 +22,14 @@ export const ApprovalQuestion = z.object({
   header: z.string().max(100).optional(),
   multiSelect: z.boolean().default(false),
   options: z
-    .array(z.object({ label: z.string().min(1).max(200), description: z.string().max(2000).optional() }))
+    .array(
+      z.object({
+        label: z.string().min(1).max(200),
+        description: z.string().max(2000).optional(),
+        /** what choosing it would look like (a mock-up, a code snippet), shown when it is picked */
+        preview: z.string().max(20_000).optional(),
+      }),
+    )
     .min(1)
     .max(8),
 });

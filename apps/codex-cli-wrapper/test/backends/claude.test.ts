@@ -249,7 +249,7 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
         multiSelect: false,
         options: [
           { label: "Red", description: "warm" },
-          { label: "Blue", description: "cool" },
+          { label: "Blue", description: "cool", preview: "<button class=blue>OK</button>" },
         ],
       },
     ];

@@ -54,6 +54,13 @@ export function QuestionForm({
               </button>
             ))}
           </div>
+          {q.options
+            .filter((o) => o.preview && (picked[q.question] ?? []).includes(o.label) && !own[q.question]?.trim())
+            .map((o) => (
+              <pre key={o.label} class="preview mono" aria-label={`Preview: ${o.label}`}>
+                {o.preview}
+              </pre>
+            ))}
           <input
             type="text"
             class="own-answer"

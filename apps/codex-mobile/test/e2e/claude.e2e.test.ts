@@ -44,7 +44,7 @@ describe("phone app with the real claude binary behind the wrapper", () => {
         multiSelect: false,
         options: [
           { label: "Red", description: "warm and loud" },
-          { label: "Blue", description: "calm" },
+          { label: "Blue", description: "calm", preview: "[ OK ]  ← a blue button" },
         ],
       },
       {
@@ -75,7 +75,9 @@ describe("phone app with the real claude binary behind the wrapper", () => {
     expect(await colour.textContent()).toContain("warm and loud");
     const send = card.getByRole("button", { name: "Send answers" });
     expect(await send.isDisabled()).toBe(true); // nothing chosen yet
+    expect(await colour.getByLabel("Preview: Blue").count()).toBe(0); // shown once picked
     await colour.getByRole("button", { name: /^Blue/ }).tap();
+    expect(await colour.getByLabel("Preview: Blue").textContent()).toBe("[ OK ]  ← a blue button");
     await extras.getByRole("button", { name: /^Tests/ }).tap();
     await extras.getByRole("button", { name: /^Bench/ }).tap();
     expect(await extras.getByRole("button", { name: /^Bench/ }).getAttribute("aria-pressed")).toBe("true");

@@ -514,6 +514,7 @@ function questionsOf(input: Record<string, unknown>): ApprovalQuestion[] | undef
     options: q.options.slice(0, 8).map((o) => ({
       label: clip(o.label, 200),
       ...(o.description ? { description: clip(o.description, 2000) } : {}),
+      ...(o.preview ? { preview: clip(o.preview, 20_000) } : {}),
     })),
   }));
 }

@@ -119,7 +119,11 @@ export const AskUserQuestionInput = z.object({
         question: z.string().min(1),
         header: z.string().optional(),
         multiSelect: z.boolean().optional(),
-        options: z.array(z.object({ label: z.string().min(1), description: z.string().optional() })).min(1),
+        options: z
+          .array(
+            z.object({ label: z.string().min(1), description: z.string().optional(), preview: z.string().optional() }),
+          )
+          .min(1),
       }),
     )
     .min(1),
