@@ -40,6 +40,8 @@ export class SegmentFiles {
   #queuedFrom = 0;
   /** segments no row names any more, deleted after the COMMIT that dropped their last rows */
   #unlinkAfterCommit: number[] = [];
+  /** releases of this transaction (their rows come back if it rolls back) */
+  #releasedInTx: number[] = [];
 
   constructor(dir: string, segmentBytes = DEFAULT_SEGMENT_BYTES) {
     this.dir = dir;
@@ -111,16 +113,26 @@ export class SegmentFiles {
     this.#queuedFrom = pos;
   }
 
-  /** The transaction rolled back: its rows do not exist, so their queued bytes are not needed. */
+  /**
+   * The transaction rolled back: the rows it added do not exist (their queued bytes are dropped) and
+   * the rows it deleted are back (their segments are named again).
+   */
   rollback(added: readonly SegmentRef[]): void {
     this.#queued = [];
     this.#activeSize = this.#queuedFrom;
-    for (const r of added) this.release(r.seg);
+    for (const seg of this.#releasedInTx) this.#refs.set(seg, (this.#refs.get(seg) ?? 0) + 1);
+    this.#releasedInTx = [];
+    for (const r of added) this.#drop(r.seg);
     this.#unlinkAfterCommit = [];
   }
 
   /** A row naming `seg` was deleted in the open transaction. */
   release(seg: number): void {
+    this.#releasedInTx.push(seg);
+    this.#drop(seg);
+  }
+
+  #drop(seg: number): void {
     const n = (this.#refs.get(seg) ?? 0) - 1;
     if (n > 0) {
       this.#refs.set(seg, n);
@@ -132,6 +144,7 @@ export class SegmentFiles {
 
   /** After COMMIT: deletes segments whose last rows that COMMIT removed. */
   committed(): void {
+    this.#releasedInTx = [];
     for (const seg of this.#unlinkAfterCommit) {
       if (this.#refs.has(seg)) continue;
       this.#closeReader(seg);
