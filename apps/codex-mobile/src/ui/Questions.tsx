@@ -57,9 +57,9 @@ export function QuestionForm({
           {q.options
             .filter((o) => o.preview && (picked[q.question] ?? []).includes(o.label) && !own[q.question]?.trim())
             .map((o) => (
-              <pre key={o.label} class="preview mono" aria-label={`Preview: ${o.label}`}>
-                {o.preview}
-              </pre>
+              <figure key={o.label} class="preview" aria-label={`Preview: ${o.label}`}>
+                <pre class="mono">{o.preview}</pre>
+              </figure>
             ))}
           <input
             type="text"
