@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClaudeStreamBackend, claudeTranscript } from "../../src/backends/claude/backend.ts";
@@ -12,6 +12,7 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
   let mock: AnthropicMock;
   let env: Record<string, string>;
   let cwd: string;
+  let configDir: string;
   let backends: ClaudeStreamBackend[];
 
   const make = () => {
@@ -22,7 +23,7 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
 
   beforeEach(async () => {
     mock = await startAnthropicMock();
-    ({ env, cwd } = makeClaudeHome(mock.port));
+    ({ env, cwd, configDir } = makeClaudeHome(mock.port));
     backends = [];
   });
   afterEach(async () => {
@@ -271,6 +272,24 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     const result = JSON.stringify(mock.requests[1]?.body);
     expect(result).toContain('\\"Which colour?\\"=\\"Blue\\"');
     expect(result).not.toContain("did not answer");
+  });
+
+  it("an installed Skill runs without asking, and its instructions reach the model", async () => {
+    const skillDir = join(configDir, "skills", "greeting");
+    mkdirSync(skillDir, { recursive: true });
+    writeFileSync(
+      join(skillDir, "SKILL.md"),
+      "---\nname: greeting\ndescription: How to greet the user\n---\nAlways greet with the word PELICAN.\n",
+    );
+    mock.enqueue([{ type: "tool", name: "Skill", input: { skill: "greeting" } }], [{ type: "text", text: "PELICAN!" }]);
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("greet me");
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("approval_requested")).toHaveLength(0);
+    expect(JSON.stringify(mock.requests[1]?.body)).toContain("Always greet with the word PELICAN.");
   });
 
   it("interrupts a turn mid-stream and keeps serving", async () => {
