@@ -52,7 +52,8 @@ export class ApprovalTable<T = void> {
     }
     this.#pending.delete(requestId);
     this.#answered.add(requestId);
-    const given = answers && pending.request.questions && decision !== "decline" ? answers : undefined;
+    // answers go with an accept of a request that asked questions, and only then
+    const given = answers && pending.request.questions && decision === "accept" ? answers : undefined;
     pending.answer(decision, given);
     const resolved: AgentEvent = { kind: "approval_resolved", requestId, decision, by };
     if (pending.request.turnId !== undefined) resolved.turnId = pending.request.turnId;

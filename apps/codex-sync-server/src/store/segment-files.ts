@@ -173,11 +173,6 @@ export class SegmentFiles {
     return crc32(out) === ref.crc ? out : undefined;
   }
 
-  /** Files currently on disk (for tests and metrics). */
-  segmentCount(): number {
-    return readdirSync(this.dir).filter((f) => NAME.test(f)).length;
-  }
-
   close(): void {
     this.flush();
     for (const fd of this.#readers.values()) closeSync(fd);

@@ -162,8 +162,6 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
       this.#segments = new SegmentFiles(`${path}.segments`, opts.segmentBytes);
       const counts = this.#db.prepare("SELECT seg, count(*) AS n FROM log WHERE seg IS NOT NULL GROUP BY seg").all();
       this.#segments.open((counts as Row[]).map((r) => [Number(r.seg), Number(r.n)]));
-    }
-    if (path !== ":memory:") {
       const w = new Worker(CHECKPOINTER, {
         eval: true,
         workerData: { path, intervalMs: opts.checkpointIntervalMs ?? 250 },
@@ -442,29 +440,23 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
     if (prev && prev.epoch === i.epoch && i.counter <= prev.counter) return 0;
     const m = this.#getMeta(i.room);
     const seq = m.head + 1;
-    const code = classCode(i.cls);
-    const segments = this.#segments;
     const n = i.payload.byteLength;
-    if (segments && n >= SEGMENT_MIN_BYTES) {
-      const ref = segments.add(i.payload);
-      this.#tx!.segRefs.push(ref);
-      this.#s.insFrame!.run(
-        i.room,
-        seq,
-        i.sender,
-        code,
-        i.epoch,
-        i.counter,
-        i.ts,
-        NO_BYTES,
-        ref.seg,
-        ref.off,
-        n,
-        ref.crc,
-      );
-    } else {
-      this.#s.insFrame!.run(i.room, seq, i.sender, code, i.epoch, i.counter, i.ts, i.payload, null, null, null, null);
-    }
+    const ref = this.#segments && n >= SEGMENT_MIN_BYTES ? this.#segments.add(i.payload) : undefined;
+    if (ref) this.#tx!.segRefs.push(ref);
+    this.#s.insFrame!.run(
+      i.room,
+      seq,
+      i.sender,
+      classCode(i.cls),
+      i.epoch,
+      i.counter,
+      i.ts,
+      ref ? NO_BYTES : i.payload,
+      ref?.seg ?? null,
+      ref?.off ?? null,
+      ref ? n : null,
+      ref?.crc ?? null,
+    );
     m.head = seq;
     this.#sinceMetaWrite++;
     // a room's first frame also writes its log_meta row, so sweep finds the room there
