@@ -74,7 +74,8 @@ class Peer {
 }
 
 interface Pair {
-  send(i: number, payload: Buffer): void;
+  /** sends one frame (the relay pair numbers them itself: client message ids never repeat) */
+  send(payload: Buffer): void;
   onReceive(cb: (payload: Uint8Array) => void): void;
   close(): void;
 }
@@ -87,7 +88,7 @@ async function makePair(kind: string, url: string): Promise<Pair> {
     const b = new Peer(`${url}?room=${room}`);
     await Promise.all([a.open(), b.open()]);
     return {
-      send: (_i, payload) => a.ws.send(payload),
+      send: (payload) => a.ws.send(payload),
       onReceive: (cb) => {
         b.onBinary = (buf) => cb(buf);
       },
@@ -113,14 +114,15 @@ async function makePair(kind: string, url: string): Promise<Pair> {
   let template: Buffer | undefined;
   let counterAt = 0;
   let last: Buffer | undefined;
+  let counter = 0;
   return {
-    send: (i, payload) => {
+    send: (payload) => {
       if (template?.length !== payload.length + counterAt + 4) {
         template = Buffer.from(encodeSend({ room, cls: "output", epoch, counter: 0, payload }));
         counterAt = template.length - payload.length - 4;
       } else if (payload !== last) template.set(payload, counterAt + 4);
       last = payload;
-      template.writeUInt32BE((i + 1) >>> 0, counterAt);
+      template.writeUInt32BE(++counter >>> 0, counterAt);
       host.ws.send(template);
     },
     onReceive: (cb) => {
@@ -141,11 +143,8 @@ async function makePair(kind: string, url: string): Promise<Pair> {
   };
 }
 
-/** N frames of `size` bytes, at most `window` in flight; returns frames/s and MB/s. */
-async function throughput(kind: string, url: string, size: number, n: number, windowBytes: number) {
-  const pair = await makePair(kind, url);
-  const window = Math.max(16, Math.floor(windowBytes / size));
-  const payload = Buffer.alloc(size, 7);
+/** Sends `count` frames of `payload` through `pair`, at most `window` in flight; resolves when all arrived. */
+async function pump(pair: Pair, count: number, payload: Buffer, window: number): Promise<void> {
   let received = 0;
   let sent = 0;
   let wake: (() => void) | undefined;
@@ -157,21 +156,39 @@ async function throughput(kind: string, url: string, size: number, n: number, wi
       w();
     }
   });
-  // warm-up
-  const warm = Math.min(2000, n / 10);
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  let tStart = t0;
-  while (sent < n + warm) {
-    while (sent < n + warm && sent - received < window) {
-      if (sent === warm) tStart = performance.now();
-      pair.send(sent++, payload);
+  while (sent < count) {
+    while (sent < count && sent - received < window) {
+      pair.send(payload);
+      sent++;
     }
     await new Promise<void>((r) => {
       wake = r;
     });
   }
-  while (received < n + warm) await new Promise((r) => setTimeout(r, 1));
+  while (received < count) await new Promise((r) => setTimeout(r, 1));
+}
+
+/**
+ * `warm` untimed frames, then N timed frames of `size` bytes; returns frames/s and MB/s of the timed
+ * part. `freshRoom`: the warm-up goes to a room of its own, so the timed frames start a new log.
+ */
+async function throughput(
+  kind: string,
+  url: string,
+  opts: { size: number; n: number; windowBytes: number; warm: number; freshRoom: boolean },
+) {
+  const { size, n, warm } = opts;
+  const window = Math.max(16, Math.floor(opts.windowBytes / size));
+  const payload = Buffer.alloc(size, 7);
+  const cpu0 = process.cpuUsage();
+  let pair = await makePair(kind, url);
+  await pump(pair, warm, payload, window);
+  if (opts.freshRoom) {
+    pair.close();
+    pair = await makePair(kind, url);
+  }
+  const tStart = performance.now();
+  await pump(pair, n, payload, window);
   const secs = (performance.now() - tStart) / 1000;
   const cpu = process.cpuUsage(cpu0);
   pair.close();
@@ -197,7 +214,8 @@ async function latency(kind: string, url: string, rate: number, seconds: number,
     while (i < n && start + (i * 1000) / rate <= now) {
       const b = Buffer.alloc(size);
       b.writeDoubleBE(performance.now(), 0);
-      pair.send(i++, b);
+      pair.send(b);
+      i++;
     }
     await new Promise((r) => setTimeout(r, 1));
   }
@@ -233,7 +251,13 @@ process.on("message", async (m: Json) => {
   try {
     let result: unknown;
     if (m.cmd === "throughput")
-      result = await throughput(String(m.kind), String(m.url), Number(m.size), Number(m.n), Number(m.windowBytes));
+      result = await throughput(String(m.kind), String(m.url), {
+        size: Number(m.size),
+        n: Number(m.n),
+        windowBytes: Number(m.windowBytes),
+        warm: Number(m.warm),
+        freshRoom: m.freshRoom === true,
+      });
     else if (m.cmd === "latency")
       result = await latency(String(m.kind), String(m.url), Number(m.rate), Number(m.seconds), Number(m.size));
     else if (m.cmd === "idle") result = await openIdle(String(m.kind), String(m.url), Number(m.count));

@@ -5,14 +5,16 @@
  *   baseline — a bare `ws` forwarder (no auth, no log, no ordering guarantees);
  *   memory   — the relay with the memory store;
  *   sqlite   — the relay with the embedded SQLite store (the default).
- * Prints throughput (frames/s, MB/s at 256 B and 16 KiB) with ratios to the baseline, added latency
- * p50/p99 at a fixed 1,000 frames/s, and memory per idle connection at 1k and 5k connections.
+ * Prints throughput (frames/s, MB/s at 256 B and 16 KiB) with ratios to the baseline, both from a
+ * nearly empty log and with the log at its retention bound (steady state), added latency p50/p99 at a
+ * fixed 1,000 frames/s, and memory per idle connection at 1k and 5k connections.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RelayConfig } from "../src/config.ts";
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const execArgv = ["--conditions=@codex-remote/source", "--expose-gc", "--no-warnings"];
@@ -96,45 +98,62 @@ async function main() {
   console.log(`codex-sync-server bench (node ${process.version}, ${quick ? "quick" : "full"} run)\n`);
 
   // ---- throughput ----
-  const reps = quick ? 1 : 3;
   const throughputReps = quick ? 1 : 5;
   console.log(
     `Throughput, one sender → one receiver in one room (1 MiB in flight; ${throughputReps} interleaved rounds)`,
   );
   console.log("Frames/s and MB/s: the median round. vs baseline: the median of each round's ratio to the");
   console.log("baseline run right before it, with the lowest and highest round in brackets.");
-  console.log("size     server     frames/s      MB/s   vs baseline (range)    load gen CPU µs/frame");
+  console.log("Every server first gets the same untimed warm-up: enough frames to fill the relay's default");
+  console.log("retention (100,000 frames or 256 MiB, whichever comes first). Then the timed frames go");
+  console.log("  new room: to a second room, whose log starts empty: every timed frame is kept in memory");
+  console.log("    (or page cache) the relay has never written before, as on a relay's first busy minutes;");
+  console.log("  at bound: to the warmed room, whose log is full: every timed frame also trims one and");
+  console.log("    reuses memory, as on a relay that has been running for a while (its steady state).");
+  console.log("size     log        server     frames/s      MB/s   vs baseline (range)    load gen CPU µs/frame");
+  const defaults = RelayConfig.parse({});
   const sizes = [
     { size: 256, n: quick ? 20_000 : 100_000 },
     { size: 16 * 1024, n: quick ? 3_000 : 12_000 },
   ];
   type Throughput = { framesPerSec: number; mbPerSec: number; loadCpuUs: number };
   for (const { size, n } of sizes) {
-    // each round runs baseline, memory, sqlite back to back, so a change in the machine's speed
-    // (this is a shared 2-core VM) hits a relay run and its baseline alike; ratios are per round
-    const runs: Record<string, Throughput[]> = { baseline: [], memory: [], sqlite: [] };
-    const ratios: Record<string, number[]> = { memory: [], sqlite: [] };
-    for (let rep = 0; rep < throughputReps; rep++) {
-      for (const kind of KINDS) {
-        const s = await server(kind);
-        const r = (await call(load, { cmd: "throughput", kind, url: s.url, size, n, windowBytes: 1 << 20 }))
-          .result as Throughput;
-        await stop(s);
-        runs[kind]!.push(r);
-        if (kind !== "baseline") ratios[kind]!.push(r.framesPerSec / runs.baseline![rep]!.framesPerSec);
+    const toBound = Math.min(defaults.retentionFrames, Math.ceil(defaults.retentionBytes / size));
+    // the same warm-up for both: in a room of its own for "new room", in the timed room for "at bound"
+    const warm = quick ? 2000 : Math.ceil(toBound * 1.05);
+    const states = [
+      { state: "new room", freshRoom: true },
+      { state: "at bound", freshRoom: false },
+    ];
+    for (const { state, freshRoom } of states) {
+      // each round runs baseline, memory, sqlite back to back, so a change in the machine's speed
+      // (this is a shared 2-core VM) hits a relay run and its baseline alike; ratios are per round
+      const runs: Record<string, Throughput[]> = { baseline: [], memory: [], sqlite: [] };
+      const ratios: Record<string, number[]> = { memory: [], sqlite: [] };
+      for (let rep = 0; rep < throughputReps; rep++) {
+        for (const kind of KINDS) {
+          const s = await server(kind);
+          const r = (
+            await call(load, { cmd: "throughput", kind, url: s.url, size, n, windowBytes: 1 << 20, warm, freshRoom })
+          ).result as Throughput;
+          await stop(s);
+          runs[kind]!.push(r);
+          if (kind !== "baseline") ratios[kind]!.push(r.framesPerSec / runs.baseline![rep]!.framesPerSec);
+        }
       }
-    }
-    for (const kind of KINDS) {
-      const mid = medianBy(runs[kind]!, (r) => r.framesPerSec);
-      const rs = ratios[kind];
-      const vs = rs ? `${pct(median(rs))} (${pct(Math.min(...rs))}–${pct(Math.max(...rs))})` : "—";
-      console.log(
-        `${String(size).padEnd(8)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${fmt(mid.loadCpuUs, 1).padStart(9)}`,
-      );
+      for (const kind of KINDS) {
+        const mid = medianBy(runs[kind]!, (r) => r.framesPerSec);
+        const rs = ratios[kind];
+        const vs = rs ? `${pct(median(rs))} (${pct(Math.min(...rs))}–${pct(Math.max(...rs))})` : "—";
+        console.log(
+          `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${fmt(mid.loadCpuUs, 1).padStart(9)}`,
+        );
+      }
     }
   }
 
   // ---- latency ----
+  const reps = quick ? 1 : 3;
   console.log("\nLatency at a fixed 1,000 frames/s (256 B, one-way, after 10% warm-up; median of rounds)");
   console.log("server     p50 ms   p99 ms   added p50   added p99");
   // interleaved rounds; the median round's p50 and p99 per server

@@ -20,6 +20,7 @@ import type { Hub, HubConnection, Subscription } from "./hub.ts";
 import { tokenHash } from "./hub.ts";
 import type { DeviceRate } from "./rate.ts";
 import type { AppendInput, AppendSink, DeviceRecord } from "./store/types.ts";
+import { turnNow } from "./turn-clock.ts";
 
 const MAX_TEXT_BYTES = 64 * 1024;
 
@@ -217,7 +218,7 @@ export class Connection implements HubConnection, AppendSink {
       return;
     }
     const shared = hub.sharedRate;
-    const ts = Date.now();
+    const ts = turnNow();
     if (shared) {
       if (shared.isOver(device.id, ts)) {
         this.#drop(env, "rate_limited");

@@ -74,3 +74,36 @@ describe("MemoryLog on the arena", () => {
     }
   });
 });
+
+describe("MemoryLog ring", () => {
+  it("keeps order, senders and classes while it wraps around and grows", () => {
+    const log = new MemoryLog(new PayloadArena());
+    const ret = { maxFrames: 1_000_000, maxBytes: 2 ** 40, maxAgeMs: 100 };
+    const senders = ["laptop", "phone-a", "phone-b"];
+    // time advances one ms per frame, so the age bound keeps about 100 frames: the ring wraps many
+    // times at a small capacity, then grows once the bound is lifted
+    for (let i = 0; i < 1000; i++) {
+      log.push(senders[i % 3]!, i % 2 ? "input" : "output", i, filled(3 + (i % 7), i & 0xff));
+      log.trim(ret, i);
+    }
+    expect(log.size).toBe(101);
+    for (let i = 1000; i < 1500; i++) log.push(senders[i % 3]!, "control", i, filled(5, i & 0xff));
+    expect(log.size).toBe(601);
+    const { first, head } = log.bounds();
+    expect([first, head]).toEqual([900, 1500]);
+    const frames = log.read(first, 10_000);
+    expect(frames.map((f) => f.seq)).toEqual(Array.from({ length: 601 }, (_, k) => 900 + k));
+    for (const f of frames) {
+      const i = f.seq - 1;
+      expect(f.sender).toBe(senders[i % 3]);
+      expect(f.cls).toBe(i >= 1000 ? "control" : i % 2 ? "input" : "output");
+      expect(f.ts).toBe(i);
+      expect(f.payload.length).toBe(i >= 1000 ? 5 : 3 + (i % 7));
+      expect(f.payload[0]).toBe(i & 0xff);
+    }
+    expect(log.read(1400, 3).map((f) => f.seq)).toEqual([1400, 1401, 1402]);
+    log.trim({ ...ret, maxAgeMs: 0 }, 10_000);
+    expect(log.bounds()).toEqual({ first: 1501, head: 1500 });
+    expect(log.bytes).toBe(0);
+  });
+});

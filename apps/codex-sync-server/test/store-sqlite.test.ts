@@ -100,4 +100,73 @@ describe("sqlite store", () => {
     });
     await s.close();
   });
+
+  it("moves frames of a file with the room-and-sequence log table into entries, log_meta tail and dedup included", async () => {
+    const file = join(dir, "log-table.sqlite");
+    const db = new DatabaseSync(file);
+    db.exec(
+      "CREATE TABLE log (room TEXT NOT NULL, seq INTEGER NOT NULL, sender TEXT NOT NULL, cls INTEGER NOT NULL, epoch INTEGER NOT NULL, counter INTEGER NOT NULL, ts INTEGER NOT NULL, payload BLOB NOT NULL, seg INTEGER, off INTEGER, len INTEGER, crc INTEGER, UNIQUE (room, seq));" +
+        "CREATE TABLE log_meta (room TEXT PRIMARY KEY, head INTEGER NOT NULL, first INTEGER NOT NULL, bytes INTEGER NOT NULL, count INTEGER NOT NULL);",
+    );
+    const ins = db.prepare("INSERT INTO log VALUES (?, ?, 'dev', 0, 7, ?, ?, ?, NULL, NULL, NULL, NULL)");
+    const now = Date.now();
+    // room a: frames 3..6 (1 and 2 trimmed), log_meta written at head 5, frame 6 after it
+    for (let seq = 3; seq <= 6; seq++) ins.run("a", seq, seq, now, new Uint8Array([10 + seq]));
+    for (let seq = 1; seq <= 2; seq++) ins.run("b", seq, seq, now, new Uint8Array([20 + seq]));
+    db.exec("INSERT INTO log_meta VALUES ('a', 5, 3, 3, 3), ('b', 2, 1, 2, 2);");
+    db.close();
+    const s = new SqliteStore(file);
+    expect(await s.bounds("a")).toEqual({ first: 3, head: 6 });
+    expect((await s.read("a", 1, 10)).map((f) => [f.seq, f.payload[0]])).toEqual([
+      [3, 13],
+      [4, 14],
+      [5, 15],
+      [6, 16],
+    ]);
+    expect((await s.read("b", 2, 10)).map((f) => [f.seq, f.payload[0]])).toEqual([[2, 22]]);
+    const ret = { maxFrames: 100, maxBytes: 1 << 20, maxAgeMs: 60_000 };
+    const f = { room: "a", sender: "dev", cls: "output" as const, epoch: 7, payload: new Uint8Array([17]), ts: now };
+    // the dedup state comes from the moved frame 6, which log_meta does not cover
+    expect(await s.append({ ...f, counter: 6 }, ret)).toEqual({ kind: "duplicate" });
+    expect(await s.append({ ...f, counter: 7 }, ret)).toEqual({ kind: "stored", seq: 7 });
+    await s.close();
+    const check = new DatabaseSync(file);
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'log'").get()).toBeUndefined();
+    check.close();
+  });
+
+  it("keys rooms past the exact-number range with BigInts: append, trim, read, reopen", async () => {
+    const file = join(dir, "many-rooms.sqlite");
+    await new SqliteStore(file).close();
+    // as if 9,000 rooms had had a log before: the next room's keys are beyond 2^53
+    const db = new DatabaseSync(file);
+    db.exec("INSERT INTO log_rooms (id, room) VALUES (9000, 'earlier')");
+    db.close();
+    const ret = { maxFrames: 50, maxBytes: 1 << 30, maxAgeMs: 60_000 };
+    const s = new SqliteStore(file);
+    const base = { sender: "dev", cls: "output" as const, epoch: 1, ts: Date.now() };
+    for (let i = 1; i <= 120; i++) {
+      const big = i % 10 === 0 ? 4096 : 3; // every tenth in a segment file
+      const payload = new Uint8Array(big).fill(i);
+      await s.append({ ...base, room: "late", counter: i, payload }, ret);
+    }
+    await s.append({ ...base, room: "small", counter: 1, payload: new Uint8Array([1]) }, ret);
+    const check = async (store: SqliteStore) => {
+      const { first, head } = await store.bounds("late");
+      expect(head).toBe(120);
+      expect(first).toBeGreaterThan(60);
+      const frames = await store.read("late", 1, 200);
+      expect(frames.map((x) => x.seq)).toEqual(Array.from({ length: head - first + 1 }, (_, k) => first + k));
+      for (const x of frames) expect(x.payload[0]).toBe(x.seq);
+      expect((await store.read("small", 1, 10)).map((x) => x.seq)).toEqual([1]);
+    };
+    await check(s);
+    await s.close();
+    const again = new SqliteStore(file);
+    await check(again);
+    expect(await again.append({ ...base, room: "late", counter: 120, payload: new Uint8Array([0]) }, ret)).toEqual({
+      kind: "duplicate",
+    });
+    await again.close();
+  });
 });

@@ -2,89 +2,122 @@ import { classCode, classOf, type RoutingClass } from "@codex-remote/protocol/re
 import type { PayloadArena } from "./payload-arena.ts";
 import type { FrameRecord, LogBounds, Retention } from "./types.ts";
 
+const INITIAL_CAPACITY = 64;
+
 /**
- * One room's retained frames for the memory store, kept column by column: the payload as (arena
- * slab, offset, length) and numbers and shared strings for the rest.
- * No object per frame stays alive, so the young-generation GC has nothing per frame to copy and a
- * major GC nothing per frame to mark; `read` makes the frame objects a catch-up needs.
+ * One room's retained frames for the memory store: a ring of typed-array columns (payload as arena
+ * slab, offset, length; time; sender as an index into this room's few sender ids; class).
+ * Nothing per frame lives on the JS heap, and the columns only reallocate when the ring doubles,
+ * so a busy room neither feeds the young-generation GC nor grows the old generation per frame
+ * (plain arrays did both: a 100k-frame log started major GCs under a 256 B flood).
+ * `read` makes the frame objects a catch-up needs.
  */
 export class MemoryLog {
   head = 0;
   bytes = 0;
   /** last client message id per sender (duplicates are dropped) */
   readonly senders = new Map<string, { epoch: number; counter: number }>();
-  /** index of the oldest retained frame; the sequence of index i is #seq0 + i */
-  #start = 0;
-  #seq0 = 1;
   readonly #arena: PayloadArena;
-  #slabs: number[] = [];
-  #offs: number[] = [];
-  #lens: number[] = [];
-  #ts: number[] = [];
-  #from: string[] = [];
-  #cls: number[] = [];
+  /** ring position of the oldest retained frame; its sequence is head - size + 1 */
+  #start = 0;
+  #size = 0;
+  #mask = INITIAL_CAPACITY - 1;
+  #slab = new Int32Array(INITIAL_CAPACITY);
+  #off = new Int32Array(INITIAL_CAPACITY);
+  #len = new Int32Array(INITIAL_CAPACITY);
+  #ts = new Float64Array(INITIAL_CAPACITY);
+  #from = new Int32Array(INITIAL_CAPACITY);
+  #cls = new Uint8Array(INITIAL_CAPACITY);
+  readonly #senderIndex = new Map<string, number>();
+  readonly #senderNames: string[] = [];
+  #lastSender = "";
+  #lastSenderIndex = -1;
 
   constructor(arena: PayloadArena) {
     this.#arena = arena;
   }
 
   get size(): number {
-    return this.#lens.length - this.#start;
+    return this.#size;
   }
 
   /** Keeps a frame (its payload copied into the arena); returns its sequence. */
   push(sender: string, cls: RoutingClass, ts: number, payload: Uint8Array): number {
-    const seq = ++this.head;
-    if (this.#lens.length === 0) this.#seq0 = seq;
-    this.#slabs.push(this.#arena.put(payload));
-    this.#offs.push(this.#arena.lastOffset);
-    this.#lens.push(payload.byteLength);
-    this.#ts.push(ts);
-    this.#from.push(sender);
-    this.#cls.push(classCode(cls));
+    if (this.#size > this.#mask) this.#grow();
+    const at = (this.#start + this.#size) & this.#mask;
+    this.#slab[at] = this.#arena.put(payload);
+    this.#off[at] = this.#arena.lastOffset;
+    this.#len[at] = payload.byteLength;
+    this.#ts[at] = ts;
+    this.#from[at] = this.#senderOf(sender);
+    this.#cls[at] = classCode(cls);
+    this.#size++;
     this.bytes += payload.byteLength;
-    return seq;
+    return ++this.head;
   }
 
   trim(ret: Retention, now: number): void {
     const minTs = now - ret.maxAgeMs;
-    while (this.size > 0) {
+    while (this.#size > 0) {
       const i = this.#start;
-      if (this.size > ret.maxFrames || this.bytes > ret.maxBytes || this.#ts[i]! < minTs) {
-        this.bytes -= this.#lens[i]!;
-        this.#arena.release(this.#slabs[i]!);
-        this.#start++;
+      if (this.#size > ret.maxFrames || this.bytes > ret.maxBytes || this.#ts[i]! < minTs) {
+        this.bytes -= this.#len[i]!;
+        this.#arena.release(this.#slab[i]!);
+        this.#start = (i + 1) & this.#mask;
+        this.#size--;
       } else break;
-    }
-    if (this.#start > 1024 && this.#start * 2 > this.#lens.length) {
-      const s = this.#start;
-      this.#slabs = this.#slabs.slice(s);
-      this.#offs = this.#offs.slice(s);
-      this.#lens = this.#lens.slice(s);
-      this.#ts = this.#ts.slice(s);
-      this.#from = this.#from.slice(s);
-      this.#cls = this.#cls.slice(s);
-      this.#seq0 += s;
-      this.#start = 0;
     }
   }
 
   read(fromSeq: number, limit: number): FrameRecord[] {
     const out: FrameRecord[] = [];
-    const first = this.#seq0 + this.#start;
-    for (let i = this.#start + Math.max(0, fromSeq - first); i < this.#lens.length && out.length < limit; i++) {
+    const first = this.head - this.#size + 1;
+    for (let k = Math.max(0, fromSeq - first); k < this.#size && out.length < limit; k++) {
+      const i = (this.#start + k) & this.#mask;
       out.push({
-        seq: this.#seq0 + i,
-        sender: this.#from[i]!,
+        seq: first + k,
+        sender: this.#senderNames[this.#from[i]!]!,
         cls: classOf(this.#cls[i]!)!,
         ts: this.#ts[i]!,
-        payload: this.#arena.copy(this.#slabs[i]!, this.#offs[i]!, this.#lens[i]!),
+        payload: this.#arena.copy(this.#slab[i]!, this.#off[i]!, this.#len[i]!),
       });
     }
     return out;
   }
 
   bounds(): LogBounds {
-    return { first: this.size > 0 ? this.#seq0 + this.#start : this.head + 1, head: this.head };
+    return { first: this.head - this.#size + 1, head: this.head };
+  }
+
+  #senderOf(sender: string): number {
+    if (sender === this.#lastSender) return this.#lastSenderIndex;
+    let i = this.#senderIndex.get(sender);
+    if (i === undefined) {
+      i = this.#senderNames.length;
+      this.#senderNames.push(sender);
+      this.#senderIndex.set(sender, i);
+    }
+    this.#lastSender = sender;
+    this.#lastSenderIndex = i;
+    return i;
+  }
+
+  /** Doubles the ring, oldest frame first at position 0. */
+  #grow(): void {
+    const cap = (this.#mask + 1) * 2;
+    const order = <T extends Int32Array | Float64Array | Uint8Array>(col: T, next: T): T => {
+      const tail = col.subarray(this.#start);
+      next.set(tail);
+      next.set(col.subarray(0, this.#start), tail.length);
+      return next;
+    };
+    this.#slab = order(this.#slab, new Int32Array(cap));
+    this.#off = order(this.#off, new Int32Array(cap));
+    this.#len = order(this.#len, new Int32Array(cap));
+    this.#ts = order(this.#ts, new Float64Array(cap));
+    this.#from = order(this.#from, new Int32Array(cap));
+    this.#cls = order(this.#cls, new Uint8Array(cap));
+    this.#start = 0;
+    this.#mask = cap - 1;
   }
 }

@@ -77,12 +77,17 @@ export class MemoryStore extends SingleInstanceStore implements RelayStore {
     return "ok";
   }
 
+  #lastRoom = "";
+  #lastLog: MemoryLog | undefined;
   #log(room: string): MemoryLog {
+    if (room === this.#lastRoom && this.#lastLog) return this.#lastLog;
     let l = this.#logs.get(room);
     if (!l) {
       l = new MemoryLog(this.#arena);
       this.#logs.set(room, l);
     }
+    this.#lastRoom = room;
+    this.#lastLog = l;
     return l;
   }
 

@@ -26,6 +26,8 @@ export class PayloadArena {
   readonly #maxPooled: number;
   #nextId = 1;
   #cur = 0;
+  /** the slab with id #cur (undefined before the first put) */
+  #curSlab: Slab | undefined;
   #used = SLAB_BYTES;
   /** Offset of the payload the last `put` stored. */
   lastOffset = 0;
@@ -46,7 +48,7 @@ export class PayloadArena {
       return id;
     }
     if (this.#used + n > SLAB_BYTES) this.#open();
-    const slab = this.#slabs.get(this.#cur)!;
+    const slab = this.#curSlab!;
     slab.bytes.set(payload, this.#used);
     slab.live++;
     this.lastOffset = this.#used;
@@ -80,7 +82,7 @@ export class PayloadArena {
   }
 
   #open(): void {
-    const prev = this.#slabs.get(this.#cur);
+    const prev = this.#curSlab;
     // the slab being left may already be empty (all its frames trimmed while it was current)
     if (prev && prev.live === 0) {
       this.#slabs.delete(this.#cur);
@@ -89,6 +91,7 @@ export class PayloadArena {
     const slab = this.#pool.pop() ?? { bytes: new Uint8Array(new SharedArrayBuffer(SLAB_BYTES)), live: 0 };
     slab.live = 0;
     this.#cur = this.#nextId++;
+    this.#curSlab = slab;
     this.#slabs.set(this.#cur, slab);
     this.#used = 0;
   }
