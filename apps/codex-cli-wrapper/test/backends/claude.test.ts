@@ -292,6 +292,46 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     expect(JSON.stringify(mock.requests[1]?.body)).toContain("Always greet with the word PELICAN.");
   });
 
+  it("a subagent (Agent tool) asks before its command; the command, its output and the main answer are shown, the subagent's text is not", async () => {
+    mock.enqueue(
+      // main agent → Agent tool; the subagent's own requests take the next two steps; then the main agent again
+      [
+        {
+          type: "tool",
+          name: "Agent",
+          input: { description: "mark the repo", prompt: "Create sub-marker", subagent_type: "general-purpose" },
+        },
+      ],
+      [{ type: "tool", name: "Bash", input: { command: "touch sub-marker && echo from-sub", description: "mark" } }],
+      [{ type: "text", text: "subagent finished" }],
+      [{ type: "text", text: "all done" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("delegate the marker");
+    const ask = await rec.next("approval_requested");
+    expect(ask).toMatchObject({ approval: "command", command: "touch sub-marker && echo from-sub" });
+    expect(existsSync(join(cwd, "sub-marker"))).toBe(false);
+    await backend.respondApproval(ask.requestId, "accept", "phone-1");
+    expect((await end).kind).toBe("turn_completed");
+    expect(existsSync(join(cwd, "sub-marker"))).toBe(true);
+    expect(rec.of("command_begin")).toEqual([
+      expect.objectContaining({ command: "touch sub-marker && echo from-sub" }),
+    ]);
+    expect(
+      rec
+        .of("command_output_delta")
+        .map((d) => d.chunk)
+        .join(""),
+    ).toContain("from-sub");
+    expect(rec.of("command_end")).toEqual([expect.objectContaining({ exitCode: 0 })]);
+    expect(rec.of("text_completed").map((t) => t.text)).toEqual(["all done"]);
+    // the subagent's answer went back to the main agent as the Agent tool's result
+    expect(JSON.stringify(mock.requests[3]?.body)).toContain("subagent finished");
+  });
+
   it("interrupts a turn mid-stream and keeps serving", async () => {
     mock.enqueue(
       [{ type: "text", text: "slow ".repeat(60), chunks: 60, delayMs: 40 }],

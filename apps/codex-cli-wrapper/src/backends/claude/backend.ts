@@ -257,14 +257,17 @@ export class ClaudeStreamBackend implements CodexBackend {
         if (p.success && !p.data.parent_tool_use_id && turnId) this.#onStreamEvent(turnId, p.data.event);
         return;
       }
+      // a subagent's (Agent tool) commands and file changes are shown like the main agent's: its
+      // approvals reach the phone either way, and an approval for a command nobody saw start is
+      // confusing; its text stays out of the turn's text (the Agent tool's result carries it back)
       case "assistant": {
         const p = AssistantMessage.safeParse(line);
-        if (p.success && !p.data.parent_tool_use_id && turnId) this.#onAssistant(turnId, p.data.message.content);
+        if (p.success && turnId) this.#onAssistant(turnId, p.data.message.content);
         return;
       }
       case "user": {
         const p = UserMessage.safeParse(line);
-        if (p.success && !p.data.parent_tool_use_id) this.#onToolResults(p.data);
+        if (p.success) this.#onToolResults(p.data);
         return;
       }
       case "result": {
