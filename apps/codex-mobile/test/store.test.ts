@@ -199,6 +199,24 @@ describe("store: frames in, view model out", () => {
     });
   });
 
+  it("keeps the plan an approval asks to go ahead with", () => {
+    const plan = "# Plan\n\n1. Test\n2. Fix";
+    let state = run(inOrder.slice(0, 3));
+    state = reduce(
+      state,
+      ev(4, {
+        kind: "approval_requested",
+        turnId: "t1",
+        requestId: "p1",
+        approval: "tool",
+        summary: "Plan ready",
+        plan,
+      }),
+    );
+    expect(state.sessions[S]!.items.find((i) => i.kind === "approval")).toMatchObject({ plan });
+    expect(sessionState(state.sessions[S]!)).toBe("waiting_for_approval");
+  });
+
   it("lists sessions by last activity with agent and folder", () => {
     let state = run([{ type: "session_open", sessionId: "a", agent: "codex", cwd: "/p/a", mode: "structured", at: 5 }]);
     state = reduce(state, {

@@ -5,6 +5,9 @@ import { z } from "zod";
  * stream-json, PTY, demo). The wrapper maps agent output to these; the phone renders only these.
  * Ids are the agent's own where it has them (turn id, item id, approval request id).
  */
+/** Longest plan an approval carries (characters); a longer one is cut by the backend, with a note. */
+export const MAX_PLAN_CHARS = 100_000;
+
 const Base = { turnId: z.string().min(1).optional() } as const;
 
 export const ApprovalKind = z.enum(["command", "file_change", "tool"]);
@@ -108,6 +111,11 @@ export const AgentEvent = z.discriminatedUnion("kind", [
     reason: z.string().optional(),
     /** The agent asks these instead of a yes/no: answered with `answers` and `accept`. */
     questions: z.array(ApprovalQuestion).min(1).max(4).optional(),
+    /**
+     * A plan the agent asks to go ahead with (Markdown), shown in full: `accept` lets it start,
+     * `decline` keeps it planning.
+     */
+    plan: z.string().min(1).max(MAX_PLAN_CHARS).optional(),
   }),
   z.object({
     kind: z.literal("approval_resolved"),

@@ -9,6 +9,7 @@ import {
   encodeControlFrame,
   isProtocolError,
   MAX_BINARY_BODY_BYTES,
+  MAX_PLAN_CHARS,
   negotiateVersion,
   PROTOCOL_ERRORS,
   type ProtocolError,
@@ -132,6 +133,30 @@ describe("control frame errors", () => {
         encodeControlFrame({ ...asked, event: { ...asked.event, questions: [{ question: "?", options: [] }] } }),
       ),
     ).toBe("PROTO_ERR_SCHEMA");
+  });
+
+  it("carries a plan to approve in full, and refuses an empty or oversized one", () => {
+    const plan = `# Plan\n\n1. Add the test\n2. ${"Fix it. ".repeat(1000)}`;
+    const asked = {
+      type: "agent_event" as const,
+      sessionId: "s",
+      seq: 5,
+      event: {
+        kind: "approval_requested" as const,
+        requestId: "r2",
+        approval: "tool" as const,
+        summary: "Plan ready: # Plan",
+        plan,
+      },
+    };
+    expect(decodeControlFrame(encodeControlFrame(asked))).toEqual(asked);
+    expect(codeOf(() => encodeControlFrame({ ...asked, event: { ...asked.event, plan: "" } }))).toBe(
+      "PROTO_ERR_SCHEMA",
+    );
+    const huge = "x".repeat(MAX_PLAN_CHARS + 1);
+    expect(codeOf(() => encodeControlFrame({ ...asked, event: { ...asked.event, plan: huge } }))).toBe(
+      "PROTO_ERR_SCHEMA",
+    );
   });
 
   it("rejects deeply nested and near-limit inputs with typed errors, without stack overflow", () => {

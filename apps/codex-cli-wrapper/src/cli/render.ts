@@ -38,6 +38,10 @@ export function renderEvent(e: AgentEvent, color = false): string {
       return `${bold(`patch ${e.status}:`, color)} ${e.files.map((f) => `${f.change} ${f.path}`).join(", ")}\n${e.diff}${e.diff.endsWith("\n") ? "" : "\n"}`;
     case "approval_requested":
       if (e.questions) return `${yellow(`question [${e.requestId}]`, color)}\n${questionsText(e.questions)}`;
+      if (e.plan) {
+        const plan = e.plan.replace(/^/gm, "  │ ");
+        return `${yellow(`plan to approve [${e.requestId}]`, color)}\n${plan}\n  → y to go ahead / n to keep planning\n`;
+      }
       return `${yellow(`approval needed [${e.requestId}]`, color)} ${e.approval}: ${e.summary}\n${e.diff ? `${e.diff}\n` : ""}  → y / n (or /approve, /deny)\n`;
     case "approval_resolved":
       return dim(

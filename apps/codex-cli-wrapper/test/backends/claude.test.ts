@@ -332,6 +332,37 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     expect(JSON.stringify(mock.requests[3]?.body)).toContain("subagent finished");
   });
 
+  it("plan mode: leaving it asks with the whole plan; going ahead lets claude start, keeping planning keeps it in plan mode", async () => {
+    const plan = "# Fix the login bug\n\n1. Add a failing test\n2. Trim the token before comparing\n3. Run the suite";
+    const exit = { type: "tool" as const, name: "ExitPlanMode", input: { plan } };
+    mock.enqueue(
+      [{ type: "tool", name: "EnterPlanMode", input: {} }],
+      [exit],
+      [{ type: "text", text: "I will keep planning." }],
+      [exit],
+      [{ type: "text", text: "Starting with the test." }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    let end = rec.turnEnd();
+    await backend.sendMessage("plan the login fix first");
+    const first = await rec.next("approval_requested");
+    expect(first).toMatchObject({ approval: "tool", plan, summary: "Plan ready: Fix the login bug" });
+    await backend.respondApproval(first.requestId, "decline", "phone-1");
+    expect((await end).kind).toBe("turn_completed");
+    expect(JSON.stringify(mock.requests[2]?.body)).toContain("The user declined this action.");
+    end = rec.turnEnd();
+    await backend.sendMessage("ok, go ahead now");
+    const second = await rec.next("approval_requested", (a) => a.requestId !== first.requestId);
+    expect(second.plan).toBe(plan);
+    await backend.respondApproval(second.requestId, "accept", "phone-1");
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("approval_requested")).toHaveLength(2); // entering plan mode did not ask
+    expect(JSON.stringify(mock.requests[4]?.body)).toContain("You have exited plan mode");
+    expect(rec.of("text_completed").map((t) => t.text)).toEqual(["I will keep planning.", "Starting with the test."]);
+  });
+
   it("interrupts a turn mid-stream and keeps serving", async () => {
     mock.enqueue(
       [{ type: "text", text: "slow ".repeat(60), chunks: 60, delayMs: 40 }],

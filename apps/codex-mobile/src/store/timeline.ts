@@ -128,6 +128,7 @@ export function applyToTimeline(
           ...(event.diff !== undefined ? { diff: event.diff } : {}),
           ...(event.reason !== undefined ? { reason: event.reason } : {}),
           ...(event.questions !== undefined ? { questions: event.questions } : {}),
+          ...(event.plan !== undefined ? { plan: event.plan } : {}),
         }),
       );
     case "approval_resolved":

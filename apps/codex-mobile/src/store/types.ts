@@ -94,6 +94,8 @@ export type TimelineItem =
       reason?: string;
       /** The agent asks these instead of a yes/no. */
       questions?: readonly ApprovalQuestion[];
+      /** A plan (Markdown) the agent asks to go ahead with. */
+      plan?: string;
       /** Set once answered (by anyone); `sent` while this phone's answer is in flight. */
       decision?: ApprovalDecision;
       by?: string;

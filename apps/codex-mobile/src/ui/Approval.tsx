@@ -26,11 +26,13 @@ export function ApprovalCard({
   const { actions } = useServices();
   const what = item.questions
     ? "The agent asks"
-    : item.approval === "command"
-      ? "Run command?"
-      : item.approval === "file_change"
-        ? "Apply patch?"
-        : "Allow tool?";
+    : item.plan
+      ? "Go ahead with this plan?"
+      : item.approval === "command"
+        ? "Run command?"
+        : item.approval === "file_change"
+          ? "Apply patch?"
+          : "Allow tool?";
   const answer = (d: ApprovalDecision) => actions.approve(sessionId, item.requestId, d);
   if (item.questions) {
     return (
@@ -68,6 +70,7 @@ export function ApprovalCard({
       </article>
     );
   }
+  if (item.plan) return <PlanCard item={item} what={what} answer={answer} />;
   return (
     <article
       class="card approval"
@@ -105,6 +108,59 @@ export function ApprovalCard({
           {item.sent && (
             <div class="wide small muted" role="status">
               Sent “{DECIDED[item.sent]}”, waiting for the laptop…
+            </div>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}
+
+const PLAN_DECIDED: Partial<Record<ApprovalDecision, string>> = {
+  accept: "Going ahead",
+  decline: "Kept planning",
+};
+
+/** A plan the agent asks to go ahead with: the whole plan, then go ahead / keep planning. */
+function PlanCard({
+  item,
+  what,
+  answer,
+}: {
+  item: Extract<TimelineItem, { kind: "approval" }>;
+  what: string;
+  answer: (d: ApprovalDecision) => void;
+}) {
+  return (
+    <article
+      class="card approval"
+      aria-label={`Approval: ${what}`}
+      data-testid="approval"
+      data-kind="plan"
+      data-decision={item.decision ?? ""}
+    >
+      <strong>{what}</strong>
+      <figure aria-label="Plan" style={{ margin: 0 }}>
+        <pre class="plan" data-testid="approval-plan">
+          {item.plan}
+        </pre>
+      </figure>
+      {item.decision ? (
+        <div class="small" data-testid="approval-result" style={{ marginTop: "8px" }}>
+          {PLAN_DECIDED[item.decision] ?? DECIDED[item.decision]}
+          {item.by ? ` · by ${item.by}` : ""}
+        </div>
+      ) : (
+        <div class="actions">
+          <button type="button" class="primary" disabled={!!item.sent} onClick={() => answer("accept")}>
+            Go ahead
+          </button>
+          <button type="button" disabled={!!item.sent} onClick={() => answer("decline")}>
+            Keep planning
+          </button>
+          {item.sent && (
+            <div class="wide small muted" role="status">
+              Sent “{PLAN_DECIDED[item.sent] ?? DECIDED[item.sent]}”, waiting for the laptop…
             </div>
           )}
         </div>

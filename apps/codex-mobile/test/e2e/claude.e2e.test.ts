@@ -98,4 +98,32 @@ describe("phone app with the real claude binary behind the wrapper", () => {
     // and the laptop showed the questions with numbered options
     expect(wrapper.proc.out).toContain("2) Blue — calm");
   });
+
+  it("shows a plan in full before claude leaves plan mode; Go ahead lets it start", async () => {
+    const plan = "# Fix the login bug\n\n1. Add a failing test\n2. Trim the token before comparing\n3. Run the suite";
+    mock.enqueue(
+      [{ type: "tool", name: "EnterPlanMode", input: {} }],
+      [
+        { type: "text", text: "Here is my plan." },
+        { type: "tool", name: "ExitPlanMode", input: { plan } },
+      ],
+      [{ type: "text", text: "Starting with the failing test." }],
+    );
+    await sendPrompt(page, "plan the login fix");
+    const card = page.locator('[data-testid="approval"][data-kind="plan"]');
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.getByRole("figure", { name: "Plan" }).textContent()).toBe(plan);
+    expect(await card.getByRole("button", { name: "Approve for this session" }).count()).toBe(0);
+    await shot(page, "19-claude-plan");
+    await card.getByRole("button", { name: "Go ahead" }).tap();
+    await expect
+      .poll(() => card.getByTestId("approval-result").textContent(), { timeout: 30_000 })
+      .toContain("Going ahead");
+    await expect
+      .poll(() => page.getByTestId("agent-text").last().textContent(), { timeout: 30_000 })
+      .toContain("Starting with the failing test.");
+    expect(JSON.stringify(mock.requests.at(-1)?.body)).toContain("You have exited plan mode");
+    // the laptop printed the plan too
+    expect(wrapper.proc.out).toContain("│ 2. Trim the token before comparing");
+  });
 });

@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type {
-  AgentEvent,
-  ApprovalAnswers,
-  ApprovalDecision,
-  ApprovalKind,
-  ApprovalQuestion,
+import {
+  type AgentEvent,
+  type ApprovalAnswers,
+  type ApprovalDecision,
+  type ApprovalKind,
+  type ApprovalQuestion,
+  MAX_PLAN_CHARS,
 } from "@codex-remote/protocol";
 import { ApprovalTable } from "../approvals.ts";
 import { BackendError } from "../errors.ts";
@@ -478,6 +479,17 @@ export class ClaudeStreamBackend implements CodexBackend {
         event.questions = asked;
         event.summary = asked.map((q) => q.question).join(" / ");
       }
+      // leaving plan mode asks to go ahead with the plan: the user needs to read it to decide
+      const plan = tool === "ExitPlanMode" ? planOf(input) : undefined;
+      if (plan) {
+        event.plan = plan;
+        const title = plan
+          .split("\n")
+          .find((l) => l.trim())!
+          .trim()
+          .replace(/^#+\s*/, "");
+        event.summary = `Plan ready: ${title.slice(0, 120)}`;
+      }
     }
     if (req.request.decision_reason) event.reason = req.request.decision_reason;
     // "accept for session" allows this tool use (Claude's own addRules suggestion) for the session
@@ -503,6 +515,15 @@ export class ClaudeStreamBackend implements CodexBackend {
       });
     });
   }
+}
+
+/** ExitPlanMode's plan (cut to the protocol's bound, saying so), or undefined when it has none. */
+function planOf(input: Record<string, unknown>): string | undefined {
+  const plan = typeof input.plan === "string" ? input.plan.trim() : "";
+  if (!plan) return undefined;
+  if (plan.length <= MAX_PLAN_CHARS) return plan;
+  const note = `\n\n… (the plan goes on; cut at ${MAX_PLAN_CHARS} characters)`;
+  return plan.slice(0, MAX_PLAN_CHARS - note.length) + note;
 }
 
 /** AskUserQuestion's questions in the protocol's shape (texts clipped to its bounds), or undefined. */
