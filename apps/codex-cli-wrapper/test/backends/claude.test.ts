@@ -363,6 +363,32 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     expect(rec.of("text_completed").map((t) => t.text)).toEqual(["I will keep planning.", "Starting with the test."]);
   });
 
+  it("a turn claude starts by itself (a CronCreate job falling due) is reported like any other, and the next prompt still works", async () => {
+    mock.enqueue(
+      [{ type: "tool", name: "CronCreate", input: { cron: "* * * * *", prompt: "check the build", recurring: false } }],
+      [{ type: "text", text: "I will check at the next minute." }],
+      [{ type: "text", text: "The build is green." }],
+      [{ type: "text", text: "Nothing else to do." }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    let end = rec.turnEnd();
+    await backend.sendMessage("check the build in a minute");
+    expect((await end).kind).toBe("turn_completed");
+    const asked = rec.of("turn_started")[0]!.turnId;
+    // the job falls due at the next minute boundary: claude runs its prompt with no message from us
+    end = rec.turnEnd(75_000);
+    const own = await rec.next("turn_started", (t) => t.turnId !== asked, 75_000);
+    expect((await end).turnId).toBe(own.turnId);
+    expect(rec.of("text_completed").at(-1)).toMatchObject({ turnId: own.turnId, text: "The build is green." });
+    expect(rec.of("user_message")).toHaveLength(1);
+    end = rec.turnEnd();
+    await backend.sendMessage("anything else?");
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("text_completed").at(-1)?.text).toBe("Nothing else to do.");
+  }, 90_000);
+
   it("interrupts a turn mid-stream and keeps serving", async () => {
     mock.enqueue(
       [{ type: "text", text: "slow ".repeat(60), chunks: 60, delayMs: 40 }],

@@ -221,6 +221,20 @@ export class ClaudeStreamBackend implements CodexBackend {
     this.events.end();
   }
 
+  /**
+   * The running turn's id. Claude also starts turns by itself (a job scheduled with CronCreate runs
+   * its prompt when due, in this same process): output with no turn running opens one, so its text,
+   * commands and approvals reach the laptop and the phone like any other turn's.
+   */
+  #turnOf(): string {
+    if (!this.#turn) {
+      const turnId = `turn_${randomUUID()}`;
+      this.#turn = { id: turnId, interruptRequested: false };
+      this.events.emit({ kind: "turn_started", turnId });
+    }
+    return this.#turn.id;
+  }
+
   #requireProc(): JsonLinesProcess {
     if (!this.#proc || this.#closing || this.#proc.exited) throw new BackendError("not_started");
     return this.#proc;
@@ -246,7 +260,6 @@ export class ClaudeStreamBackend implements CodexBackend {
   #onLine(line: unknown): void {
     const head = AnyLine.safeParse(line);
     if (!head.success) return;
-    const turnId = this.#turn?.id;
     switch (head.data.type) {
       case "system": {
         const init = SystemInit.safeParse(line);
@@ -255,7 +268,7 @@ export class ClaudeStreamBackend implements CodexBackend {
       }
       case "stream_event": {
         const p = StreamEvent.safeParse(line);
-        if (p.success && !p.data.parent_tool_use_id && turnId) this.#onStreamEvent(turnId, p.data.event);
+        if (p.success && !p.data.parent_tool_use_id) this.#onStreamEvent(this.#turnOf(), p.data.event);
         return;
       }
       // a subagent's (Agent tool) commands and file changes are shown like the main agent's: its
@@ -263,7 +276,7 @@ export class ClaudeStreamBackend implements CodexBackend {
       // confusing; its text stays out of the turn's text (the Agent tool's result carries it back)
       case "assistant": {
         const p = AssistantMessage.safeParse(line);
-        if (p.success && turnId) this.#onAssistant(turnId, p.data.message.content);
+        if (p.success) this.#onAssistant(this.#turnOf(), p.data.message.content);
         return;
       }
       case "user": {
@@ -278,8 +291,10 @@ export class ClaudeStreamBackend implements CodexBackend {
       }
       case "control_request": {
         const p = CanUseTool.safeParse(line);
-        if (p.success) this.#onCanUseTool(p.data);
-        else {
+        if (p.success) {
+          this.#turnOf();
+          this.#onCanUseTool(p.data);
+        } else {
           const other = OtherControlRequest.safeParse(line);
           if (other.success) {
             this.#proc?.send({
