@@ -1,4 +1,5 @@
 import type { ApprovalDecision } from "@codex-remote/protocol";
+import type { ComponentChildren } from "preact";
 import { lazy, Suspense } from "preact/compat";
 import type { TimelineItem } from "../store/types.ts";
 import { useServices } from "./context.ts";
@@ -36,14 +37,7 @@ export function ApprovalCard({
   const answer = (d: ApprovalDecision) => actions.approve(sessionId, item.requestId, d);
   if (item.questions) {
     return (
-      <article
-        class="card approval"
-        aria-label={`Approval: ${what}`}
-        data-testid="approval"
-        data-kind="question"
-        data-decision={item.decision ?? ""}
-      >
-        <strong>{what}</strong>
+      <ApprovalArticle what={what} kind="question" decision={item.decision}>
         {item.decision ? (
           <>
             {item.answers ? <AnswersGiven answers={item.answers} /> : <div class="mono">{item.summary}</div>}
@@ -67,19 +61,12 @@ export function ApprovalCard({
             )}
           </>
         )}
-      </article>
+      </ApprovalArticle>
     );
   }
   if (item.plan) return <PlanCard item={item} what={what} answer={answer} />;
   return (
-    <article
-      class="card approval"
-      aria-label={`Approval: ${what}`}
-      data-testid="approval"
-      data-kind={item.approval}
-      data-decision={item.decision ?? ""}
-    >
-      <strong>{what}</strong>
+    <ApprovalArticle what={what} kind={item.approval} decision={item.decision}>
       <div class="mono" style={{ marginTop: "6px", whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
         {item.command ?? item.summary}
       </div>
@@ -112,7 +99,7 @@ export function ApprovalCard({
           )}
         </div>
       )}
-    </article>
+    </ApprovalArticle>
   );
 }
 
@@ -132,14 +119,7 @@ function PlanCard({
   answer: (d: ApprovalDecision) => void;
 }) {
   return (
-    <article
-      class="card approval"
-      aria-label={`Approval: ${what}`}
-      data-testid="approval"
-      data-kind="plan"
-      data-decision={item.decision ?? ""}
-    >
-      <strong>{what}</strong>
+    <ApprovalArticle what={what} kind="plan" decision={item.decision}>
       <figure aria-label="Plan" style={{ margin: 0 }}>
         <pre class="plan" data-testid="approval-plan">
           {item.plan}
@@ -165,6 +145,32 @@ function PlanCard({
           )}
         </div>
       )}
+    </ApprovalArticle>
+  );
+}
+
+/** The frame every approval card shares: its label, kind and decision for tests and screen readers. */
+function ApprovalArticle({
+  what,
+  kind,
+  decision,
+  children,
+}: {
+  what: string;
+  kind: string;
+  decision: ApprovalDecision | undefined;
+  children: ComponentChildren;
+}) {
+  return (
+    <article
+      class="card approval"
+      aria-label={`Approval: ${what}`}
+      data-testid="approval"
+      data-kind={kind}
+      data-decision={decision ?? ""}
+    >
+      <strong>{what}</strong>
+      {children}
     </article>
   );
 }
