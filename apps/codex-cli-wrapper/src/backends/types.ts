@@ -59,7 +59,12 @@ export interface CodexBackend {
   /** True while a turn runs (between `turn_started` and its completed/failed/interrupted event). */
   readonly turnActive: boolean;
   start(opts: BackendStartOptions): Promise<void>;
-  /** Starts a turn with this user text; resolves once the agent accepted it (not when the turn ends). */
+  /**
+   * Starts a turn with this user text; resolves once the agent accepted it (not when the turn ends).
+   * While a turn runs, an agent that can take input mid-turn (codex, claude) adds the text to that
+   * turn instead (its `user_message` carries the running turn's id); others reject with
+   * `turn_in_progress`.
+   */
   sendMessage(text: string, opts?: SendMessageOptions): Promise<void>;
   /**
    * Answers a pending approval (`answers` for one that asked `questions`). Resolves true if this

@@ -68,4 +68,32 @@ export function agentBackendScenarios(harness: () => AgentHarness): void {
     expect(texts).toEqual(expect.arrayContaining(["remember heron", "noted: heron", "which bird?"]));
     expect(texts).not.toContain("something else");
   });
+
+  it("a message sent while a turn runs reaches the model and is answered; every turn that starts ends", async () => {
+    const h = harness();
+    h.enqueue(
+      [{ type: "text", text: "c".repeat(60), chunks: 30, delayMs: 50 }],
+      [{ type: "text", text: "tabs it is" }],
+    );
+    const backend = h.make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd: h.cwd, approvalPolicy: "ask" });
+    await backend.sendMessage("format the file");
+    const started = await rec.next("turn_started");
+    await rec.next("text_delta");
+    await backend.sendMessage("also, use tabs", { source: "remote" });
+    // no turn_in_progress: it is shown as said in the running turn
+    expect(rec.of("user_message")[1]).toMatchObject({
+      text: "also, use tabs",
+      turnId: started.turnId,
+      source: "remote",
+    });
+    // codex reads it at the turn's next step; claude too, or (when the model ends its turn first)
+    // in the turn it starts for it right after
+    await rec.next("text_completed", (t) => t.text === "tabs it is");
+    const open = () => rec.of("turn_started").length - rec.of("turn_completed").length;
+    for (let i = 0; i < 200 && open() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(open()).toBe(0);
+    expect(h.lastRequestTexts().join("\n")).toContain("also, use tabs");
+  });
 }

@@ -90,13 +90,15 @@ export function Composer({ id }: { id: string }) {
             }
           }}
         />
-        {turnActive ? (
-          <button type="button" class="danger" disabled={!canAct} onClick={() => actions.interrupt(id)}>
-            Stop
-          </button>
-        ) : (
+        {/* while the agent works, a typed message joins its turn (the agent reads it at its next step) */}
+        {(!turnActive || text.trim()) && (
           <button type="submit" class="primary" disabled={!canAct || !text.trim()} aria-label="Send prompt">
             Send
+          </button>
+        )}
+        {turnActive && (
+          <button type="button" class="danger" disabled={!canAct} onClick={() => actions.interrupt(id)}>
+            Stop
           </button>
         )}
         <TalkControls id={id} disabled={!canAct} />

@@ -126,4 +126,31 @@ describe("phone app with the real claude binary behind the wrapper", () => {
     // the laptop printed the plan too
     expect(wrapper.proc.out).toContain("│ 2. Trim the token before comparing");
   });
+
+  it("a message typed while claude works joins its work: shown at once, read by claude, answered", async () => {
+    mock.enqueue(
+      [
+        {
+          type: "tool",
+          name: "Bash",
+          input: { command: "touch formatted && sleep 3 && echo formatted", description: "format" },
+        },
+      ],
+      [{ type: "text", text: "Formatted, and switched to tabs." }],
+    );
+    await sendPrompt(page, "format the file");
+    const card = page.locator('[data-testid="approval"][data-kind="command"]').last();
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByRole("button", { name: "Approve", exact: true }).tap();
+    // the turn is running (Stop is shown); a typed message can still be sent
+    await page.getByRole("button", { name: "Stop" }).waitFor();
+    await page.locator("#prompt").fill("also, use tabs");
+    await page.getByRole("button", { name: "Send prompt" }).tap();
+    await expect.poll(() => page.getByTestId("user-message").last().textContent()).toContain("also, use tabs");
+    await expect
+      .poll(() => page.getByTestId("agent-text").last().textContent(), { timeout: 30_000 })
+      .toContain("Formatted, and switched to tabs.");
+    expect(JSON.stringify(mock.requests.at(-1)?.body)).toContain("also, use tabs");
+    expect(await page.getByTestId("error").count()).toBe(0);
+  });
 });

@@ -171,15 +171,20 @@ export class ClaudeStreamBackend implements CodexBackend {
     });
   }
 
+  /**
+   * Starts a turn, or, while one runs, adds the text to it: claude hands a message that arrives
+   * mid-turn to the model at its next step ("The user sent a new message while you were working"),
+   * as its own UI does with a message typed while it works.
+   */
   async sendMessage(text: string, opts: SendMessageOptions = {}): Promise<void> {
     const proc = this.#requireProc();
-    if (this.#turn) throw new BackendError("turn_in_progress");
-    const turnId = `turn_${randomUUID()}`;
-    this.#turn = { id: turnId, interruptRequested: false };
+    const running = this.#turn;
+    const turnId = running?.id ?? `turn_${randomUUID()}`;
+    if (!running) this.#turn = { id: turnId, interruptRequested: false };
     const user: AgentEvent = { kind: "user_message", turnId, text };
     if (opts.source) user.source = opts.source;
     this.events.emit(user);
-    this.events.emit({ kind: "turn_started", turnId });
+    if (!running) this.events.emit({ kind: "turn_started", turnId });
     proc.send({ type: "user", message: { role: "user", content: [{ type: "text", text }] } });
   }
 

@@ -24,6 +24,7 @@ import {
   TurnDiffUpdated,
   TurnStarted,
   TurnStartResult,
+  TurnSteerResult,
 } from "./schemas.ts";
 
 const DECISION: Record<ApprovalDecision, string> = {
@@ -149,6 +150,8 @@ export class CodexAppServerBackend implements CodexBackend {
 
   async sendMessage(text: string, opts: SendMessageOptions = {}): Promise<void> {
     const rpc = this.#requireRpc();
+    const running = this.#turn?.id;
+    if (running && (await this.#steer(rpc, running, text, opts))) return;
     if (this.#turn) throw new BackendError("turn_in_progress");
     const user: AgentEvent = { kind: "user_message", text };
     if (opts.source) user.source = opts.source;
@@ -160,6 +163,31 @@ export class CodexAppServerBackend implements CodexBackend {
     const result = TurnStartResult.safeParse(raw);
     if (!result.success) throw new BackendError("protocol_violation", "turn/start answered an unexpected shape");
     this.#beginTurn(result.data.turn.id);
+  }
+
+  /**
+   * Adds the text to the running turn (`turn/steer`), as codex's own UI does with a message typed
+   * while it works: the model reads it at its next step. False when that turn ended meanwhile (the
+   * caller then starts a new turn with it).
+   */
+  async #steer(rpc: AppServerRpc, turnId: string, text: string, opts: SendMessageOptions): Promise<boolean> {
+    try {
+      const raw = await rpc.request("turn/steer", {
+        threadId: this.#threadId,
+        input: [{ type: "text", text, text_elements: [] }],
+        expectedTurnId: turnId,
+      });
+      if (!TurnSteerResult.safeParse(raw).success) {
+        throw new BackendError("protocol_violation", "turn/steer answered an unexpected shape");
+      }
+    } catch (cause) {
+      if (this.#turn?.id !== turnId) return false;
+      throw cause;
+    }
+    const user: AgentEvent = { kind: "user_message", turnId, text };
+    if (opts.source) user.source = opts.source;
+    this.#emit(user);
+    return true;
   }
 
   async respondApproval(

@@ -23,6 +23,7 @@ import type { TurnCompletedNotification } from "./generated/v2/TurnCompletedNoti
 import type { TurnDiffUpdatedNotification } from "./generated/v2/TurnDiffUpdatedNotification.ts";
 import type { TurnStartedNotification } from "./generated/v2/TurnStartedNotification.ts";
 import type { TurnStartResponse } from "./generated/v2/TurnStartResponse.ts";
+import type { TurnSteerResponse } from "./generated/v2/TurnSteerResponse.ts";
 
 /** True when every value of the generated type G is accepted by schema S (compile-time check). */
 type Conforms<G, S extends z.ZodType> = [G] extends [z.input<S>] ? true : never;
@@ -57,6 +58,8 @@ const Turn = z.object({
 });
 export const TurnStartResult = z.object({ turn: Turn });
 export const _turnStart: Conforms<TurnStartResponse, typeof TurnStartResult> = true;
+export const TurnSteerResult = z.object({ turnId: z.string() });
+export const _turnSteer: Conforms<TurnSteerResponse, typeof TurnSteerResult> = true;
 
 export const TurnStarted = z.object({ threadId: z.string(), turn: Turn });
 export const _turnStarted: Conforms<TurnStartedNotification, typeof TurnStarted> = true;
