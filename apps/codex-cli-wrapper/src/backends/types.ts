@@ -61,9 +61,9 @@ export interface CodexBackend {
   start(opts: BackendStartOptions): Promise<void>;
   /**
    * Starts a turn with this user text; resolves once the agent accepted it (not when the turn ends).
-   * While a turn runs, an agent that can take input mid-turn (codex, claude) adds the text to that
-   * turn instead (its `user_message` carries the running turn's id); others reject with
-   * `turn_in_progress`.
+   * While a turn runs, the text joins that turn instead (its `user_message` carries the running
+   * turn's id): codex and claude read it at their next step, the demo answers it before it ends.
+   * Backends that cannot take input mid-turn reject with `turn_in_progress`.
    */
   sendMessage(text: string, opts?: SendMessageOptions): Promise<void>;
   /**

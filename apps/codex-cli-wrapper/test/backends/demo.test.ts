@@ -41,6 +41,26 @@ describe("demo backend", () => {
     await backend.close();
   });
 
+  it("a message sent while it works joins the turn and is answered before the turn ends", async () => {
+    const cwd = tmp();
+    const backend = new DemoBackend({ tokenDelayMs: 0 });
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("show me");
+    const cmd = await rec.next("approval_requested", (e) => e.approval === "command");
+    await backend.sendMessage("also, use tabs", { source: "remote" });
+    expect(rec.of("user_message")[1]).toMatchObject({ text: "also, use tabs", turnId: cmd.turnId, source: "remote" });
+    await backend.respondApproval(cmd.requestId, "accept");
+    const patch = await rec.next("approval_requested", (e) => e.approval === "file_change");
+    await backend.respondApproval(patch.requestId, "decline");
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("turn_started")).toHaveLength(1);
+    expect(rec.of("text_completed").map((t) => t.text)).toContainEqual(expect.stringContaining("“also, use tabs”"));
+    expect(backend.history()).toEqual(["show me", "also, use tabs"]);
+    await backend.close();
+  });
+
   it("declines by policy: nothing runs, nothing is written", async () => {
     const cwd = tmp();
     const backend = new DemoBackend({ tokenDelayMs: 0 });

@@ -20,6 +20,13 @@ const threads = new Map<string, string[]>();
 
 class Interrupted extends Error {}
 
+interface DemoTurn {
+  id: string;
+  abort: AbortController;
+  /** messages sent while this turn ran, answered before it ends */
+  steered: string[];
+}
+
 /**
  * A built-in scripted agent, clearly labelled as a demo, so anyone can try the whole flow with no
  * agent installed and no API key: streamed text, an approval-gated command, a patch with a diff.
@@ -31,7 +38,7 @@ export class DemoBackend implements CodexBackend {
   #delay: number;
   #opts: BackendStartOptions | undefined;
   #threadId: string | undefined;
-  #turn: { id: string; abort: AbortController } | undefined;
+  #turn: DemoTurn | undefined;
   #approvals: ApprovalTable;
   #closed = false;
   #turnDone: Promise<void> = Promise.resolve();
@@ -86,8 +93,17 @@ export class DemoBackend implements CodexBackend {
 
   async sendMessage(text: string, opts: SendMessageOptions = {}): Promise<void> {
     this.#require();
-    if (this.#turn) throw new BackendError("turn_in_progress");
-    const turn = { id: `turn_${randomUUID()}`, abort: new AbortController() };
+    const running = this.#turn;
+    if (running) {
+      // like the real agents: a message sent mid-turn joins it, answered before the turn ends
+      running.steered.push(text);
+      threads.get(this.#threadId!)?.push(text);
+      const user: AgentEvent = { kind: "user_message", turnId: running.id, text };
+      if (opts.source) user.source = opts.source;
+      this.events.emit(user);
+      return;
+    }
+    const turn: DemoTurn = { id: `turn_${randomUUID()}`, abort: new AbortController(), steered: [] };
     this.#turn = turn;
     threads.get(this.#threadId!)?.push(text);
     const user: AgentEvent = { kind: "user_message", turnId: turn.id, text };
@@ -138,7 +154,7 @@ export class DemoBackend implements CodexBackend {
     if (!this.#opts || this.#closed) throw new BackendError("not_started");
   }
 
-  async #run(turn: { id: string; abort: AbortController }, prompt: string): Promise<void> {
+  async #run(turn: DemoTurn, prompt: string): Promise<void> {
     const signal = turn.abort.signal;
     const turnId = turn.id;
     const cwd = this.#opts!.cwd;
@@ -196,6 +212,9 @@ export class DemoBackend implements CodexBackend {
       this.events.emit({ kind: "file_change", turnId, itemId: patchItem, files, diff, status: "declined" });
     }
 
+    for (const [k, text] of turn.steered.entries()) {
+      await say(`${turnId}-steer-${k}`, `You also said “${text.slice(0, 200)}” while I worked: noted. `);
+    }
     await say(`${turnId}-end`, CLOSING_TEXT);
     this.events.emit({ kind: "usage", turnId, inputTokens: prompt.split(/\s+/).length, outputTokens: words });
   }
