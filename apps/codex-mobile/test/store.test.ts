@@ -217,6 +217,16 @@ describe("store: frames in, view model out", () => {
     expect(sessionState(state.sessions[S]!)).toBe("waiting_for_approval");
   });
 
+  it("keeps one card per tool call, updated from started to how it ended", () => {
+    let state = run(inOrder.slice(0, 3));
+    const call = { kind: "tool_call" as const, turnId: "t1", itemId: "tc1", tool: "WebSearch", summary: "relay" };
+    state = reduce(state, ev(4, { ...call, status: "started" }));
+    state = reduce(state, ev(5, { ...call, status: "completed", output: "3 results" }));
+    expect(state.sessions[S]!.items.filter((i) => i.kind === "tool")).toEqual([
+      { kind: "tool", id: "tc1", tool: "WebSearch", summary: "relay", status: "completed", output: "3 results" },
+    ]);
+  });
+
   it("lists sessions by last activity with agent and folder", () => {
     let state = run([{ type: "session_open", sessionId: "a", agent: "codex", cwd: "/p/a", mode: "structured", at: 5 }]);
     state = reduce(state, {

@@ -7,6 +7,9 @@ import { z } from "zod";
  */
 /** Longest plan an approval carries (characters); a longer one is cut by the backend, with a note. */
 export const MAX_PLAN_CHARS = 100_000;
+/** Bounds of a `tool_call` event's summary line and output excerpt (characters). */
+export const MAX_TOOL_SUMMARY_CHARS = 500;
+export const MAX_TOOL_OUTPUT_CHARS = 4000;
 
 const Base = { turnId: z.string().min(1).optional() } as const;
 
@@ -125,6 +128,20 @@ export const AgentEvent = z.discriminatedUnion("kind", [
     /** Which side answered: the laptop, a phone (device id), or a policy. */
     by: z.string(),
     answers: ApprovalAnswers.optional(),
+  }),
+  z.object({
+    /**
+     * Any other tool the agent runs (web search, a fetch, a file read, an MCP server's tool, a
+     * subagent…): what it is, one line of what it does, and how it ended.
+     */
+    kind: z.literal("tool_call"),
+    ...Base,
+    itemId: z.string(),
+    tool: z.string().min(1).max(200),
+    summary: z.string().max(MAX_TOOL_SUMMARY_CHARS),
+    status: z.enum(["started", "completed", "failed", "declined"]),
+    /** The start of its result (text), once it ended. */
+    output: z.string().max(MAX_TOOL_OUTPUT_CHARS).optional(),
   }),
   z.object({
     kind: z.literal("usage"),

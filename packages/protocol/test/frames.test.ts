@@ -10,6 +10,8 @@ import {
   isProtocolError,
   MAX_BINARY_BODY_BYTES,
   MAX_PLAN_CHARS,
+  MAX_TOOL_OUTPUT_CHARS,
+  MAX_TOOL_SUMMARY_CHARS,
   negotiateVersion,
   PROTOCOL_ERRORS,
   type ProtocolError,
@@ -157,6 +159,35 @@ describe("control frame errors", () => {
     expect(codeOf(() => encodeControlFrame({ ...asked, event: { ...asked.event, plan: huge } }))).toBe(
       "PROTO_ERR_SCHEMA",
     );
+  });
+
+  it("carries any other tool the agent runs, with bounded summary and output", () => {
+    const call = {
+      type: "agent_event" as const,
+      sessionId: "s",
+      seq: 6,
+      event: {
+        kind: "tool_call" as const,
+        turnId: "t",
+        itemId: "i1",
+        tool: "WebSearch",
+        summary: "relay throughput",
+        status: "completed" as const,
+        output: "3 results",
+      },
+    };
+    expect(decodeControlFrame(encodeControlFrame(call))).toEqual(call);
+    const long = (n: number) => "x".repeat(n + 1);
+    for (const bad of [
+      { tool: "" },
+      { summary: long(MAX_TOOL_SUMMARY_CHARS) },
+      { output: long(MAX_TOOL_OUTPUT_CHARS) },
+      { status: "running" },
+    ]) {
+      expect(codeOf(() => encodeControlFrame({ ...call, event: { ...call.event, ...bad } as never }))).toBe(
+        "PROTO_ERR_SCHEMA",
+      );
+    }
   });
 
   it("rejects deeply nested and near-limit inputs with typed errors, without stack overflow", () => {

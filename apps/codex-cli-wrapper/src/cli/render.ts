@@ -48,6 +48,9 @@ export function renderEvent(e: AgentEvent, color = false): string {
         `[${e.requestId}: ${e.decision} by ${e.by}${e.answers ? `: ${Object.values(e.answers).join(" / ")}` : ""}]\n`,
         color,
       );
+    case "tool_call":
+      if (e.status === "started") return dim(`[${e.tool}${e.summary ? `: ${e.summary}` : ""}]\n`, color);
+      return dim(`[${e.tool} ${e.status}]\n`, color);
     case "usage":
       return dim(`[tokens in ${e.inputTokens}, out ${e.outputTokens}]\n`, color);
     case "turn_completed":

@@ -195,6 +195,38 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     await backend.respondApproval(ask.requestId, "decline");
     expect((await end).kind).toBe("turn_completed");
     expect(JSON.stringify(mock.requests[1]?.body)).toContain("The user declined this action.");
+    expect(rec.of("tool_call").map((t) => [t.tool, t.status, t.summary])).toEqual([
+      ["WebFetch", "started", "http://127.0.0.1:9/private"],
+      ["WebFetch", "declined", "http://127.0.0.1:9/private"],
+    ]);
+  });
+
+  it("tools other than commands and file changes show as tool calls: what they did and how they ended (Read works; Grep is not in this claude)", async () => {
+    writeFileSync(join(cwd, "notes.txt"), "the relay forwards ciphertext only\n");
+    mock.enqueue(
+      [
+        { type: "tool", name: "Read", input: { file_path: join(cwd, "notes.txt") } },
+        { type: "tool", name: "Grep", input: { pattern: "ciphertext", path: cwd } },
+      ],
+      [{ type: "text", text: "read it" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("what do the notes say?");
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("approval_requested")).toHaveLength(0); // reading in the work folder does not ask
+    const calls = rec.of("tool_call");
+    const of = (tool: string) => calls.filter((t) => t.tool === tool);
+    expect(of("Read").map((t) => t.status)).toEqual(["started", "completed"]);
+    expect(of("Read")[0]!.summary).toBe("notes.txt"); // relative to the work folder
+    expect(of("Read")[1]!.output).toContain("the relay forwards ciphertext only");
+    expect(of("Grep").map((t) => [t.status, t.summary])).toEqual([
+      ["started", "ciphertext"],
+      ["failed", "ciphertext"],
+    ]);
+    expect(of("Grep")[1]!.output).toContain("No such tool available: Grep");
   });
 
   it("WebSearch asks as a tool; declined, no search request leaves claude", async () => {

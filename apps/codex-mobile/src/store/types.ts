@@ -77,6 +77,14 @@ export type TimelineItem =
       durationMs?: number;
     }
   | {
+      kind: "tool";
+      id: string;
+      tool: string;
+      summary: string;
+      status: "started" | "completed" | "failed" | "declined";
+      output?: string;
+    }
+  | {
       kind: "file_change";
       id: string;
       files: { path: string; change: string; movePath?: string | undefined }[];

@@ -6,6 +6,8 @@ import { useAppState } from "./context.ts";
 
 const DiffView = lazy(() => import("./DiffView.tsx").then((m) => m.DiffView));
 
+const TOOL_STATUS = { started: "running", completed: "done", failed: "failed", declined: "declined" } as const;
+
 export function Timeline({ id }: { id: string }) {
   const items = useAppState((s) => s.sessions[id]?.items ?? []);
   const applied = useAppState((s) => s.sessions[id]?.sync.applied ?? 0);
@@ -116,6 +118,26 @@ const Item = memo(function Item({
             <pre class="mono" data-testid="command-output">
               {item.output}
             </pre>
+          )}
+        </article>
+      );
+    case "tool":
+      return (
+        <article class="card tool" data-testid="tool-call" data-status={item.status} aria-label={`Tool ${item.tool}`}>
+          <div class="row">
+            <strong class="mono">{item.tool}</strong>
+            <span class="mono grow ellipsis muted">{item.summary}</span>
+            <span class="badge" data-state={item.status === "started" ? "working" : item.status}>
+              {TOOL_STATUS[item.status]}
+            </span>
+          </div>
+          {item.output && (
+            <details>
+              <summary class="small muted">Result</summary>
+              <pre class="mono" data-testid="tool-output">
+                {item.output}
+              </pre>
+            </details>
           )}
         </article>
       );

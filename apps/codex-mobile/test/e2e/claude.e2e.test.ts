@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The wrapper's scripted Anthropic Messages server and claude home, shared test fixtures of the project.
@@ -13,10 +15,12 @@ describe("phone app with the real claude binary behind the wrapper", () => {
   let wrapper: Wrapper;
   let phone: Awaited<ReturnType<typeof launchPhone>>;
   let page: Page;
+  let workDir: string;
 
   beforeAll(async () => {
     mock = await startAnthropicMock();
     const claude = makeClaudeHome(mock.port);
+    workDir = claude.cwd;
     relay = await startRelay({ dataDir: tempDir("cm-relay-") });
     wrapper = await startWrapper({
       relayUrl: relay.url,
@@ -152,5 +156,20 @@ describe("phone app with the real claude binary behind the wrapper", () => {
       .toContain("Formatted, and switched to tabs.");
     expect(JSON.stringify(mock.requests.at(-1)?.body)).toContain("also, use tabs");
     expect(await page.getByTestId("error").count()).toBe(0);
+  });
+
+  it("shows the other tools claude runs (a file read) with what they did and their result", async () => {
+    writeFileSync(join(workDir, "notes.txt"), "the relay forwards ciphertext only\n");
+    mock.enqueue(
+      [{ type: "tool", name: "Read", input: { file_path: join(workDir, "notes.txt") } }],
+      [{ type: "text", text: "The notes say the relay forwards ciphertext only." }],
+    );
+    await sendPrompt(page, "what do the notes say?");
+    const card = page.getByRole("article", { name: "Tool Read" }).last();
+    await expect.poll(() => card.getAttribute("data-status"), { timeout: 30_000 }).toBe("completed");
+    expect(await card.textContent()).toContain("notes.txt");
+    await card.getByText("Result").tap();
+    expect(await card.getByTestId("tool-output").textContent()).toContain("the relay forwards ciphertext only");
+    await shot(page, "21-claude-tool-call");
   });
 });

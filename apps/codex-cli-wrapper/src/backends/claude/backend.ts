@@ -9,6 +9,8 @@ import {
   type ApprovalKind,
   type ApprovalQuestion,
   MAX_PLAN_CHARS,
+  MAX_TOOL_OUTPUT_CHARS,
+  MAX_TOOL_SUMMARY_CHARS,
 } from "@codex-remote/protocol";
 import { ApprovalTable } from "../approvals.ts";
 import { BackendError } from "../errors.ts";
@@ -379,6 +381,15 @@ export class ClaudeStreamBackend implements CodexBackend {
           diff: call.diff,
           status: "proposed",
         });
+      } else if (!OWN_CARD_TOOLS.has(b.name)) {
+        this.events.emit({
+          kind: "tool_call",
+          turnId,
+          itemId: b.id,
+          tool: clip(b.name, 200),
+          summary: toolSummary(b.input, cwd),
+          status: "started",
+        });
       }
     }
   }
@@ -448,6 +459,17 @@ export class ClaudeStreamBackend implements CodexBackend {
           diff,
           status: "applied",
         });
+      } else if (!OWN_CARD_TOOLS.has(call.name)) {
+        const event: AgentEvent = {
+          kind: "tool_call",
+          turnId: call.turnId,
+          itemId: r.tool_use_id,
+          tool: clip(call.name, 200),
+          summary: toolSummary(call.input, cwd),
+          status: call.declined ? "declined" : r.is_error ? "failed" : "completed",
+        };
+        if (text && !call.declined) event.output = clip(text, MAX_TOOL_OUTPUT_CHARS);
+        this.events.emit(event);
       }
     }
   }
@@ -537,6 +559,25 @@ export class ClaudeStreamBackend implements CodexBackend {
   }
 }
 
+/** Tools whose use the phone shows as a card of their own (a question, a plan), not as a tool call. */
+const OWN_CARD_TOOLS = new Set(["AskUserQuestion", "ExitPlanMode"]);
+
+/** Input fields that say what a tool call does, most telling first. */
+const SUMMARY_FIELDS = ["query", "url", "pattern", "file_path", "path", "skill", "description", "subject", "prompt"];
+
+const clip = (t: string, n: number) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
+
+/**
+ * One line of what a tool call does: its most telling input field (a path inside the work folder
+ * relative to it), else its input as JSON.
+ */
+function toolSummary(input: Record<string, unknown>, cwd: string): string {
+  const field = SUMMARY_FIELDS.find((k) => typeof input[k] === "string" && (input[k] as string).trim());
+  let line = field ? String(input[field]) : JSON.stringify(input);
+  if ((field === "file_path" || field === "path") && line.startsWith(`${cwd}/`)) line = line.slice(cwd.length + 1);
+  return clip(line.replace(/\s+/g, " ").trim(), MAX_TOOL_SUMMARY_CHARS);
+}
+
 /** ExitPlanMode's plan (cut to the protocol's bound, saying so), or undefined when it has none. */
 function planOf(input: Record<string, unknown>): string | undefined {
   const plan = typeof input.plan === "string" ? input.plan.trim() : "";
@@ -550,7 +591,6 @@ function planOf(input: Record<string, unknown>): string | undefined {
 function questionsOf(input: Record<string, unknown>): ApprovalQuestion[] | undefined {
   const parsed = AskUserQuestionInput.safeParse(input);
   if (!parsed.success) return undefined;
-  const clip = (t: string, n: number) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
   return parsed.data.questions.slice(0, 4).map((q) => ({
     question: clip(q.question, 2000),
     ...(q.header ? { header: clip(q.header, 100) } : {}),
