@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CodexAppServerBackend } from "../../src/backends/codex/backend.ts";
@@ -134,6 +134,41 @@ describe("codex backend (real codex app-server against a scripted Responses serv
     expect(applied[0]!.diff).toContain("diff --git a/hello.txt b/hello.txt");
     expect(applied[0]!.diff).toContain("+++ b/hello.txt");
     expect(applied[0]!.diff).toContain("+hello from the patch");
+  });
+
+  it("the other tools codex runs show as tool calls: a web search and viewing an image", async () => {
+    // a 1x1 PNG
+    writeFileSync(
+      join(cwd, "dot.png"),
+      Buffer.from(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+        "base64",
+      ),
+    );
+    mock.enqueue(
+      [
+        { type: "web_search", query: "relay throughput" },
+        { type: "function", name: "view_image", arguments: { path: join(cwd, "dot.png") } },
+      ],
+      [{ type: "text", text: "seen both" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("search, then look at the dot");
+    expect((await end).kind).toBe("turn_completed");
+    const calls = rec.of("tool_call");
+    const of = (tool: string) => calls.filter((t) => t.tool === tool).map((t) => [t.status, t.summary]);
+    expect(of("web_search")).toEqual([
+      ["started", "relay throughput"],
+      ["completed", "relay throughput"],
+    ]);
+    expect(of("view_image")).toEqual([
+      ["started", "dot.png"],
+      ["completed", "dot.png"],
+    ]);
+    expect(rec.of("approval_requested")).toHaveLength(0);
   });
 
   it("declines a patch: the file is not written and the change is reported declined", async () => {

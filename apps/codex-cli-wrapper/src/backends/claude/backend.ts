@@ -10,13 +10,13 @@ import {
   type ApprovalQuestion,
   MAX_PLAN_CHARS,
   MAX_TOOL_OUTPUT_CHARS,
-  MAX_TOOL_SUMMARY_CHARS,
 } from "@codex-remote/protocol";
 import { ApprovalTable } from "../approvals.ts";
 import { BackendError } from "../errors.ts";
 import { EventHub } from "../event-stream.ts";
 import { JsonLinesProcess } from "../json-lines-process.ts";
 import { resolveAgent } from "../resolve-binary.ts";
+import { clip, toolSummary } from "../tool-summary.ts";
 import type { AgentProcessOptions, BackendStartOptions, CodexBackend, SendMessageOptions } from "../types.ts";
 import { FILE_TOOLS, proposedToolDiff, structuredPatchDiff, toolFile } from "./file-tools.ts";
 import {
@@ -561,22 +561,6 @@ export class ClaudeStreamBackend implements CodexBackend {
 
 /** Tools whose use the phone shows as a card of their own (a question, a plan), not as a tool call. */
 const OWN_CARD_TOOLS = new Set(["AskUserQuestion", "ExitPlanMode"]);
-
-/** Input fields that say what a tool call does, most telling first. */
-const SUMMARY_FIELDS = ["query", "url", "pattern", "file_path", "path", "skill", "description", "subject", "prompt"];
-
-const clip = (t: string, n: number) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
-
-/**
- * One line of what a tool call does: its most telling input field (a path inside the work folder
- * relative to it), else its input as JSON.
- */
-function toolSummary(input: Record<string, unknown>, cwd: string): string {
-  const field = SUMMARY_FIELDS.find((k) => typeof input[k] === "string" && (input[k] as string).trim());
-  let line = field ? String(input[field]) : JSON.stringify(input);
-  if ((field === "file_path" || field === "path") && line.startsWith(`${cwd}/`)) line = line.slice(cwd.length + 1);
-  return clip(line.replace(/\s+/g, " ").trim(), MAX_TOOL_SUMMARY_CHARS);
-}
 
 /** ExitPlanMode's plan (cut to the protocol's bound, saying so), or undefined when it has none. */
 function planOf(input: Record<string, unknown>): string | undefined {

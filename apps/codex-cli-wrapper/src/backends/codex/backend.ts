@@ -1,8 +1,15 @@
-import type { AgentEvent, ApprovalAnswers, ApprovalDecision } from "@codex-remote/protocol";
+import {
+  type AgentEvent,
+  type ApprovalAnswers,
+  type ApprovalDecision,
+  MAX_TOOL_OUTPUT_CHARS,
+  MAX_TOOL_SUMMARY_CHARS,
+} from "@codex-remote/protocol";
 import { ApprovalTable } from "../approvals.ts";
 import { BackendError } from "../errors.ts";
 import { EventHub } from "../event-stream.ts";
 import { resolveAgent } from "../resolve-binary.ts";
+import { clip, shownPath, toolSummary } from "../tool-summary.ts";
 import type { AgentProcessOptions, BackendStartOptions, CodexBackend, SendMessageOptions } from "../types.ts";
 import { changeFiles, proposedDiff } from "./diff.ts";
 import { AppServerRpc, type RequestIdValue } from "./rpc.ts";
@@ -393,7 +400,46 @@ export class CodexAppServerBackend implements CodexBackend {
           status: item.status,
         });
       }
-    }
+    } else this.#onToolItem(started, turnId, item);
+  }
+
+  /**
+   * The other tools codex runs (a web search, an MCP server's tool, a client-defined tool, viewing
+   * an image) as `tool_call` events: started, then how it ended with the start of its result.
+   */
+  #onToolItem(started: boolean, turnId: string, item: Item): void {
+    let tool: string;
+    let summary: string;
+    let failed = false;
+    let output: string | undefined;
+    if (item.type === "webSearch") {
+      tool = "web_search";
+      summary = clip(item.query || item.action?.query || item.action?.url || "", MAX_TOOL_SUMMARY_CHARS);
+      if (item.results) output = `${item.results.length} result${item.results.length === 1 ? "" : "s"}`;
+    } else if (item.type === "mcpToolCall") {
+      tool = `${item.server}.${item.tool}`;
+      summary = toolSummary(item.arguments, this.#cwd);
+      failed = item.status === "failed";
+      output = item.error?.message ?? textOf(item.result?.content);
+    } else if (item.type === "dynamicToolCall") {
+      tool = item.namespace ? `${item.namespace}.${item.tool}` : item.tool;
+      summary = toolSummary(item.arguments, this.#cwd);
+      failed = item.success === false;
+      output = textOf(item.contentItems ?? undefined);
+    } else if (item.type === "imageView") {
+      tool = "view_image";
+      summary = clip(shownPath(item.path, this.#cwd), MAX_TOOL_SUMMARY_CHARS);
+    } else return;
+    const event: AgentEvent = {
+      kind: "tool_call",
+      turnId,
+      itemId: item.id,
+      tool: clip(tool, 200),
+      summary,
+      status: started ? "started" : failed ? "failed" : "completed",
+    };
+    if (!started && output) event.output = clip(output, MAX_TOOL_OUTPUT_CHARS);
+    this.#emit(event);
   }
 
   /** turn/diff/updated carries the turn's whole unified diff after changes were applied. */
@@ -479,4 +525,14 @@ export class CodexAppServerBackend implements CodexBackend {
     // refresh, ...): refuse so the agent does not wait forever.
     rpc.respondError(id, -32601, `codex-remote does not handle ${method}`);
   }
+}
+
+/** The text parts of an MCP or dynamic tool result (`{type: "text", text}` items), joined. */
+function textOf(content: readonly unknown[] | undefined): string | undefined {
+  const texts = (content ?? []).flatMap((c) =>
+    c && typeof c === "object" && typeof (c as { text?: unknown }).text === "string"
+      ? [(c as { text: string }).text]
+      : [],
+  );
+  return texts.length > 0 ? texts.join("\n") : undefined;
 }

@@ -109,6 +109,40 @@ export const Item = z.union([
     changes: z.array(FileUpdate),
     status: z.enum(["inProgress", "completed", "failed", "declined"]),
   }),
+  z.object({
+    type: z.literal("webSearch"),
+    id: z.string(),
+    query: z.string(),
+    action: z
+      .object({
+        type: z.string(),
+        query: z.string().nullish(),
+        url: z.string().nullish(),
+        pattern: z.string().nullish(),
+      })
+      .nullable(),
+    results: z.array(z.unknown()).nullable(),
+  }),
+  z.object({
+    type: z.literal("mcpToolCall"),
+    id: z.string(),
+    server: z.string(),
+    tool: z.string(),
+    status: z.enum(["inProgress", "completed", "failed"]),
+    arguments: z.unknown(),
+    result: z.object({ content: z.array(z.unknown()) }).nullish(),
+    error: z.object({ message: z.string() }).nullish(),
+  }),
+  z.object({
+    type: z.literal("dynamicToolCall"),
+    id: z.string(),
+    namespace: z.string().nullable(),
+    tool: z.string(),
+    arguments: z.unknown(),
+    contentItems: z.array(z.unknown()).nullable(),
+    success: z.boolean().nullable(),
+  }),
+  z.object({ type: z.literal("imageView"), id: z.string(), path: z.string() }),
   z.object({ type: z.string(), id: z.string().optional() }).transform((v) => ({ ...v, type: "other" as const })),
 ]);
 export type Item = z.infer<typeof Item>;
