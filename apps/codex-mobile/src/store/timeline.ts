@@ -53,26 +53,23 @@ export function applyToTimeline(
         (old) => ({ ...old, text: old.text + event.delta }),
         () => ({ kind: "reasoning", id: event.itemId, text: event.delta }),
       );
-    case "tool_call":
+    case "tool_call": {
+      const output = event.output !== undefined ? { output: event.output } : {};
       return upsert(
         items,
         event.itemId,
         "tool",
-        (old) => ({
-          ...old,
-          status: event.status,
-          summary: event.summary || old.summary,
-          ...(event.output !== undefined ? { output: event.output } : {}),
-        }),
+        (old) => ({ ...old, status: event.status, summary: event.summary || old.summary, ...output }),
         () => ({
           kind: "tool",
           id: event.itemId,
           tool: event.tool,
           summary: event.summary,
           status: event.status,
-          ...(event.output !== undefined ? { output: event.output } : {}),
+          ...output,
         }),
       );
+    }
     case "command_begin":
       return upsert(
         items,

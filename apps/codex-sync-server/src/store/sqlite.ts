@@ -258,9 +258,9 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
     return typeof base === "number" ? base + seq : base + BigInt(seq);
   }
 
-  /** The room's base key, giving it a log_rooms number first when `create` (inside a transaction). */
-  #base(room: string, m: Meta, create: boolean): number | bigint | undefined {
-    if (m.base !== undefined || !create) return m.base;
+  /** The room's base key, giving the room a log_rooms number first if it has none (inside a transaction). */
+  #baseFor(room: string, m: Meta): number | bigint {
+    if (m.base !== undefined) return m.base;
     const id = Number((this.#s.addRoomNumber!.get(room) as Row).id);
     if (id >= MAX_LOG_ROOMS) throw new Error(`sqlite store: more than ${MAX_LOG_ROOMS} rooms with a log`);
     m.base = baseOf(id);
@@ -500,7 +500,7 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
     const m = this.#getMeta(i.room);
     const seq = m.head + 1;
     if (seq >= SEQ_LIMIT) throw new Error(`sqlite store: room ${i.room} reached ${SEQ_LIMIT} frames`);
-    const base = this.#base(i.room, m, true)!;
+    const base = this.#baseFor(i.room, m);
     const n = i.payload.byteLength;
     const ref = this.#segments && n >= SEGMENT_MIN_BYTES ? this.#segments.add(i.payload) : undefined;
     if (ref) this.#tx!.segRefs.push(ref);

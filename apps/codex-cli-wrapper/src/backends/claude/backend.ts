@@ -9,14 +9,13 @@ import {
   type ApprovalKind,
   type ApprovalQuestion,
   MAX_PLAN_CHARS,
-  MAX_TOOL_OUTPUT_CHARS,
 } from "@codex-remote/protocol";
+import { clip, toolCall, toolSummary, userMessage } from "../agent-events.ts";
 import { ApprovalTable } from "../approvals.ts";
 import { BackendError } from "../errors.ts";
 import { EventHub } from "../event-stream.ts";
 import { JsonLinesProcess } from "../json-lines-process.ts";
 import { resolveAgent } from "../resolve-binary.ts";
-import { clip, toolSummary } from "../tool-summary.ts";
 import type { AgentProcessOptions, BackendStartOptions, CodexBackend, SendMessageOptions } from "../types.ts";
 import { FILE_TOOLS, proposedToolDiff, structuredPatchDiff, toolFile } from "./file-tools.ts";
 import {
@@ -183,9 +182,7 @@ export class ClaudeStreamBackend implements CodexBackend {
     const running = this.#turn;
     const turnId = running?.id ?? `turn_${randomUUID()}`;
     if (!running) this.#turn = { id: turnId, interruptRequested: false };
-    const user: AgentEvent = { kind: "user_message", turnId, text };
-    if (opts.source) user.source = opts.source;
-    this.events.emit(user);
+    this.events.emit(userMessage(text, opts, turnId));
     if (!running) this.events.emit({ kind: "turn_started", turnId });
     proc.send({ type: "user", message: { role: "user", content: [{ type: "text", text }] } });
   }
@@ -382,14 +379,9 @@ export class ClaudeStreamBackend implements CodexBackend {
           status: "proposed",
         });
       } else if (!OWN_CARD_TOOLS.has(b.name)) {
-        this.events.emit({
-          kind: "tool_call",
-          turnId,
-          itemId: b.id,
-          tool: clip(b.name, 200),
-          summary: toolSummary(b.input, cwd),
-          status: "started",
-        });
+        this.events.emit(
+          toolCall({ turnId, itemId: b.id, tool: b.name, summary: toolSummary(b.input, cwd), status: "started" }),
+        );
       }
     }
   }
@@ -460,16 +452,16 @@ export class ClaudeStreamBackend implements CodexBackend {
           status: "applied",
         });
       } else if (!OWN_CARD_TOOLS.has(call.name)) {
-        const event: AgentEvent = {
-          kind: "tool_call",
-          turnId: call.turnId,
-          itemId: r.tool_use_id,
-          tool: clip(call.name, 200),
-          summary: toolSummary(call.input, cwd),
-          status: call.declined ? "declined" : r.is_error ? "failed" : "completed",
-        };
-        if (text && !call.declined) event.output = clip(text, MAX_TOOL_OUTPUT_CHARS);
-        this.events.emit(event);
+        this.events.emit(
+          toolCall({
+            turnId: call.turnId,
+            itemId: r.tool_use_id,
+            tool: call.name,
+            summary: toolSummary(call.input, cwd),
+            status: call.declined ? "declined" : r.is_error ? "failed" : "completed",
+            output: text,
+          }),
+        );
       }
     }
   }

@@ -2,14 +2,13 @@ import {
   type AgentEvent,
   type ApprovalAnswers,
   type ApprovalDecision,
-  MAX_TOOL_OUTPUT_CHARS,
   MAX_TOOL_SUMMARY_CHARS,
 } from "@codex-remote/protocol";
+import { clip, shownPath, toolCall, toolSummary, userMessage } from "../agent-events.ts";
 import { ApprovalTable } from "../approvals.ts";
 import { BackendError } from "../errors.ts";
 import { EventHub } from "../event-stream.ts";
 import { resolveAgent } from "../resolve-binary.ts";
-import { clip, shownPath, toolSummary } from "../tool-summary.ts";
 import type { AgentProcessOptions, BackendStartOptions, CodexBackend, SendMessageOptions } from "../types.ts";
 import { changeFiles, proposedDiff } from "./diff.ts";
 import { AppServerRpc, type RequestIdValue } from "./rpc.ts";
@@ -160,9 +159,7 @@ export class CodexAppServerBackend implements CodexBackend {
     const running = this.#turn?.id;
     if (running && (await this.#steer(rpc, running, text, opts))) return;
     if (this.#turn) throw new BackendError("turn_in_progress");
-    const user: AgentEvent = { kind: "user_message", text };
-    if (opts.source) user.source = opts.source;
-    this.#emit(user);
+    this.#emit(userMessage(text, opts));
     const raw = await rpc.request("turn/start", {
       threadId: this.#threadId,
       input: [{ type: "text", text, text_elements: [] }],
@@ -191,9 +188,7 @@ export class CodexAppServerBackend implements CodexBackend {
       if (this.#turn?.id !== turnId) return false;
       throw cause;
     }
-    const user: AgentEvent = { kind: "user_message", turnId, text };
-    if (opts.source) user.source = opts.source;
-    this.#emit(user);
+    this.#emit(userMessage(text, opts, turnId));
     return true;
   }
 
@@ -430,16 +425,8 @@ export class CodexAppServerBackend implements CodexBackend {
       tool = "view_image";
       summary = clip(shownPath(item.path, this.#cwd), MAX_TOOL_SUMMARY_CHARS);
     } else return;
-    const event: AgentEvent = {
-      kind: "tool_call",
-      turnId,
-      itemId: item.id,
-      tool: clip(tool, 200),
-      summary,
-      status: started ? "started" : failed ? "failed" : "completed",
-    };
-    if (!started && output) event.output = clip(output, MAX_TOOL_OUTPUT_CHARS);
-    this.#emit(event);
+    const status = started ? "started" : failed ? "failed" : "completed";
+    this.#emit(toolCall({ turnId, itemId: item.id, tool, summary, status, output }));
   }
 
   /** turn/diff/updated carries the turn's whole unified diff after changes were applied. */

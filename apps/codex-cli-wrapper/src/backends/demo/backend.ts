@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AgentEvent, ApprovalAnswers, ApprovalDecision } from "@codex-remote/protocol";
+import { userMessage } from "../agent-events.ts";
 import { ApprovalTable } from "../approvals.ts";
 import { BackendError } from "../errors.ts";
 import { EventHub } from "../event-stream.ts";
@@ -98,17 +99,13 @@ export class DemoBackend implements CodexBackend {
       // like the real agents: a message sent mid-turn joins it, answered before the turn ends
       running.steered.push(text);
       threads.get(this.#threadId!)?.push(text);
-      const user: AgentEvent = { kind: "user_message", turnId: running.id, text };
-      if (opts.source) user.source = opts.source;
-      this.events.emit(user);
+      this.events.emit(userMessage(text, opts, running.id));
       return;
     }
     const turn: DemoTurn = { id: `turn_${randomUUID()}`, abort: new AbortController(), steered: [] };
     this.#turn = turn;
     threads.get(this.#threadId!)?.push(text);
-    const user: AgentEvent = { kind: "user_message", turnId: turn.id, text };
-    if (opts.source) user.source = opts.source;
-    this.events.emit(user);
+    this.events.emit(userMessage(text, opts, turn.id));
     this.events.emit({ kind: "turn_started", turnId: turn.id });
     // the turn is over before its end event goes out, so a listener may send the next message at once
     const finish = () => {

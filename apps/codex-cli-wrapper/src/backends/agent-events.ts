@@ -1,7 +1,32 @@
-import { MAX_TOOL_SUMMARY_CHARS } from "@codex-remote/protocol";
+import { type AgentEvent, MAX_TOOL_OUTPUT_CHARS, MAX_TOOL_SUMMARY_CHARS } from "@codex-remote/protocol";
+import type { SendMessageOptions } from "./types.ts";
+
+/** Agent events every backend builds the same way. */
 
 /** `t` cut to `n` characters, an ellipsis marking the cut. */
 export const clip = (t: string, n: number) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
+
+/** The `user_message` for a prompt (in `turnId` when it joins a running turn). */
+export function userMessage(text: string, opts: SendMessageOptions, turnId?: string): AgentEvent {
+  const user: AgentEvent = { kind: "user_message", text };
+  if (turnId) user.turnId = turnId;
+  if (opts.source) user.source = opts.source;
+  return user;
+}
+
+type ToolCall = Extract<AgentEvent, { kind: "tool_call" }>;
+
+/** A `tool_call` event, its tool name and output cut to the protocol's bounds. */
+export function toolCall(
+  call: Omit<ToolCall, "kind" | "output" | "tool"> & { tool: string; output?: string | undefined },
+): AgentEvent {
+  const { output, ...rest } = call;
+  const event: ToolCall = { kind: "tool_call", ...rest, tool: clip(call.tool, 200) };
+  if (output && call.status !== "started" && call.status !== "declined") {
+    event.output = clip(output, MAX_TOOL_OUTPUT_CHARS);
+  }
+  return event;
+}
 
 /** Input fields that say what a tool call does, most telling first. */
 const SUMMARY_FIELDS = ["query", "url", "pattern", "file_path", "path", "skill", "description", "subject", "prompt"];
