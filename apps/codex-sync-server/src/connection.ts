@@ -6,6 +6,7 @@ import {
   decodeSendKnown,
   deviceIdFromPublicKey,
   fromBase64Url,
+  MAX_LISTED_ROOMS,
   newNonce,
   parseClientMessage,
   RELAY_ERRORS,
@@ -513,6 +514,27 @@ export class Connection implements HubConnection, AppendSink {
       case "presence":
         await store.setPresence(device.id, this.key, msg.active);
         return;
+      case "add_member": {
+        const room = await this.#member(msg.room, device);
+        if (room.host !== device.id) return refuse("not_host");
+        if (room.members.has(msg.deviceId)) return this.#ok(msg.rid);
+        const target = await store.getDevice(msg.deviceId);
+        if (!target || target.revoked) return refuse("not_admissible");
+        const rooms = await store.roomsOf(msg.deviceId, MAX_LISTED_ROOMS);
+        if (!rooms.some((r) => r.host === device.id)) return refuse("not_admissible");
+        await store.addMember(msg.room, msg.deviceId);
+        room.members.add(msg.deviceId);
+        store.publish({
+          type: "room",
+          room: msg.room,
+          to: msg.deviceId,
+          msg: { t: "room_added", room: msg.room, host: device.id, deviceId: msg.deviceId },
+        });
+        hub.log.info({ device: msg.deviceId, room: msg.room }, "member added");
+        return this.#ok(msg.rid);
+      }
+      case "list_rooms":
+        return this.#ok(msg.rid, { rooms: await store.roomsOf(device.id, MAX_LISTED_ROOMS) });
       case "revoke_device": {
         const target = await store.getDevice(msg.deviceId);
         if (!target || target.accountId !== device.accountId) return refuse("unknown_device");

@@ -280,7 +280,7 @@ export class Hub {
             st.controllerEpoch = msg.epoch;
           }
         }
-        if (msg.t === "paired") this.rooms.get(e.room)?.members.add(msg.deviceId);
+        if (msg.t === "paired" || msg.t === "room_added") this.rooms.get(e.room)?.members.add(msg.deviceId);
         if (e.to !== undefined) {
           for (const c of this.byDevice.get(e.to) ?? []) c.sendJson(msg);
         } else {

@@ -60,6 +60,42 @@ describe("relay: auth, pairing, frames", () => {
     for (const c of [host, phone, phone2]) c.close();
   });
 
+  it("a host admits its paired phone to another of its rooms; the phone lists its rooms and follows the new one", async () => {
+    const r = await start();
+    const { host, phone, room } = await pairedSetup(r.url);
+    await host.openRoom("room-2");
+    const added = next(phone, "room_added");
+    await host.addMember("room-2", phone.deviceId);
+    expect(await added).toMatchObject({ room: "room-2", host: host.deviceId, deviceId: phone.deviceId });
+    await host.addMember("room-2", phone.deviceId); // again: a no-op
+    const rooms = await phone.listRooms();
+    expect([...rooms].sort((a, b) => a.room.localeCompare(b.room))).toEqual([
+      { room, host: host.deviceId },
+      { room: "room-2", host: host.deviceId },
+    ]);
+    await host.join("room-2");
+    await phone.join("room-2");
+    const got = next(phone, "frame", (f) => f.room === "room-2");
+    host.send("room-2", "output", payload(7));
+    expect(indexOf((await got).payload)).toBe(7);
+
+    // only the room's host adds, and only a device of one of its own rooms
+    const other = client(r.url, await generateWebCryptoIdentity(), { register: { kind: "host", name: "other" } });
+    await other.connect();
+    await other.openRoom("other-room");
+    await expect(other.addMember("other-room", phone.deviceId)).rejects.toMatchObject({ code: "not_admissible" });
+    await expect(other.addMember("room-2", phone.deviceId)).rejects.toMatchObject({ code: "not_room_member" });
+    await expect(phone.addMember("room-2", other.deviceId)).rejects.toMatchObject({ code: "not_host" });
+    await expect(host.addMember("room-2", other.deviceId)).rejects.toMatchObject({ code: "not_admissible" });
+    await expect(host.addMember("room-2", "A".repeat(43))).rejects.toMatchObject({ code: "not_admissible" });
+    await expect(other.join("room-2")).rejects.toMatchObject({ code: "not_room_member" });
+    // a revoked phone is not admitted again
+    await host.openRoom("room-3");
+    await host.revokeDevice(phone.deviceId);
+    await expect(host.addMember("room-3", phone.deviceId)).rejects.toMatchObject({ code: "not_admissible" });
+    for (const c of [host, phone, other]) c.close();
+  });
+
   it("registration can be closed", async () => {
     const r = await start({ allowRegistration: false });
     const host = client(r.url, await generateWebCryptoIdentity(), { register: { kind: "host", name: "l" } });

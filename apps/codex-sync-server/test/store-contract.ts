@@ -129,6 +129,19 @@ export function storeContract(name: string, make: () => Promise<RelayStore>) {
       expect(e).toBeGreaterThan(r!.controllerEpoch);
       expect((await s.getRoom(room))?.controller).toBe(dev(4));
       expect(await s.countRoomsOf(host)).toBeGreaterThanOrEqual(1);
+      const other = fresh();
+      await s.createRoom({ room: other, accountId: host, host, createdAt: 2 });
+      await s.addMember(other, dev(4));
+      const byRoom = (xs: { room: string; host: string }[]) => [...xs].sort((a, b) => a.room.localeCompare(b.room));
+      expect(byRoom((await s.roomsOf(dev(4), 10)).filter((r) => r.room === room || r.room === other))).toEqual(
+        byRoom([
+          { room, host },
+          { room: other, host },
+        ]),
+      );
+      expect((await s.roomsOf(host, 100)).map((r) => r.room)).toEqual(expect.arrayContaining([room, other]));
+      expect(await s.roomsOf(dev(4), 1)).toHaveLength(1);
+      expect(await s.roomsOf("z".repeat(43), 10)).toEqual([]);
       await s.setCursor(room, dev(4), 42);
       expect(await s.getCursor(room, dev(4))).toBe(42);
       expect(await s.getCursor(room, dev(5))).toBeUndefined();

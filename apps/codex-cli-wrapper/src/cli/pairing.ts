@@ -38,12 +38,15 @@ export interface RelayConnection {
   pair(): Promise<string>;
 }
 
-/** The session's link to the relay: starts connecting at once, never blocks the local session. */
-export function connectRelay(settings: Settings, notice: (text: string) => void): RelayConnection {
+/**
+ * The session's link to the relay, in the room of its slot (relay-lock.ts): starts connecting at
+ * once, never blocks the local session.
+ */
+export function connectRelay(settings: Settings, notice: (text: string) => void, slot = 1): RelayConnection {
   if (!settings.relayUrl) throw new WrapperError("CLI_USAGE", "no relay configured", "--relay");
   const { keys, identity } = openLaptopKeys(settings.configDir);
   for (const w of keys.warnings) notice(w);
-  const transport = new RelayTransport({ url: settings.relayUrl, identity, keys, name: hostname() });
+  const transport = new RelayTransport({ url: settings.relayUrl, identity, keys, name: hostname(), slot });
   transport.start();
   const relayUrl = settings.relayUrl;
   return {

@@ -3,13 +3,18 @@ import { join } from "node:path";
 import { z } from "zod";
 
 /**
- * One interactive session per laptop holds the laptop's relay room. Phones follow that room and
- * keep one secure channel to the laptop's key, so a second session in the same room would take
- * their frames, answer their handshakes and fight the first over the channel state. The lock is a
- * file in the config dir naming the session's pid; a lock whose process is gone is stale and taken
- * over.
+ * One interactive session per relay room. Phones keep one secure channel per room to the laptop's
+ * key, so two sessions in one room would take each other's frames, answer each other's handshakes
+ * and fight over the channel state. Each session therefore takes a slot: slot 1 is the laptop's
+ * own room, slot n > 1 a room of its own (see hostRoomId), which phones are admitted to. A slot's
+ * lock is a file in the config dir naming the session's pid; a lock whose process is gone is stale
+ * and taken over.
  */
 export const RELAY_LOCK_FILE = "relay-session.lock";
+/** Sessions of one laptop that reach the phones at once; a session beyond them stays local. */
+export const MAX_RELAY_SLOTS = 8;
+
+export const slotLockFile = (slot: number): string => (slot === 1 ? RELAY_LOCK_FILE : `relay-session-${slot}.lock`);
 
 const LockFile = z.object({ pid: z.number().int().positive(), startedAt: z.number() });
 
@@ -36,9 +41,14 @@ function readHolder(file: string): z.infer<typeof LockFile> | undefined {
   }
 }
 
-export function acquireRelayLock(configDir: string, pid = process.pid, now = Date.now()): RelayLockOutcome {
+export function acquireRelayLock(
+  configDir: string,
+  pid = process.pid,
+  now = Date.now(),
+  name = RELAY_LOCK_FILE,
+): RelayLockOutcome {
   mkdirSync(configDir, { recursive: true, mode: 0o700 });
-  const file = join(configDir, RELAY_LOCK_FILE);
+  const file = join(configDir, name);
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
     try {
@@ -74,4 +84,24 @@ export function acquireRelayLock(configDir: string, pid = process.pid, now = Dat
   // three races lost in a row: someone else is starting right now
   const holder = readHolder(file);
   return { kind: "held", pid: holder?.pid ?? 0, startedAt: holder?.startedAt ?? now };
+}
+
+export type RelaySlotOutcome =
+  | { readonly kind: "acquired"; readonly slot: number; release(): void }
+  | { readonly kind: "full"; readonly pids: readonly number[] };
+
+/** The lowest free slot (1 = the laptop's own room), or `full` with the pids holding them all. */
+export function acquireRelaySlot(
+  configDir: string,
+  maxSlots = MAX_RELAY_SLOTS,
+  pid = process.pid,
+  now = Date.now(),
+): RelaySlotOutcome {
+  const pids: number[] = [];
+  for (let slot = 1; slot <= maxSlots; slot++) {
+    const lock = acquireRelayLock(configDir, pid, now, slotLockFile(slot));
+    if (lock.kind === "acquired") return { kind: "acquired", slot, release: lock.release };
+    pids.push(lock.pid);
+  }
+  return { kind: "full", pids };
 }

@@ -27,6 +27,8 @@ export interface RelayTransportOptions {
   readonly keys: KeyStore;
   /** Shown to the relay (and to phones) as this laptop's name. */
   readonly name: string;
+  /** The session's slot (see relay-lock.ts): 1, the default, is the laptop's own room. */
+  readonly slot?: number;
   /** Reconnect backoff (tests shorten it). */
   readonly reconnect?: { initialMs?: number; maxMs?: number };
   readonly WebSocket?: typeof WebSocket;
@@ -47,8 +49,12 @@ interface Peer {
   responder?: SessionResponder;
 }
 
-/** The relay room of a laptop: stable, so paired phones (room members) find it again. */
-export const hostRoomId = (identity: DeviceIdentity): string => `host-${identity.deviceId}`;
+/**
+ * The relay room of a laptop's session slot: stable, so paired phones (room members) find it again.
+ * Slot 1 is the laptop's own room; the rooms of further sessions at the same time add the slot.
+ */
+export const hostRoomId = (identity: DeviceIdentity, slot = 1): string =>
+  slot === 1 ? `host-${identity.deviceId}` : `host-${identity.deviceId}-${slot}`;
 
 /**
  * The real HostTransport: a RelayClient (authenticated with the laptop's Ed25519 key) in the
@@ -75,7 +81,7 @@ export class RelayTransport implements HostTransport {
 
   constructor(opts: RelayTransportOptions) {
     this.#opts = opts;
-    this.room = hostRoomId(opts.identity);
+    this.room = hostRoomId(opts.identity, opts.slot);
     const identity = opts.identity;
     this.client = new RelayClient({
       url: opts.url,
@@ -87,9 +93,18 @@ export class RelayTransport implements HostTransport {
     this.client.on("open", () => void this.#enterRoom());
     this.client.on("close", () => this.#setOnline(false));
     this.client.on("frame", (env) => this.#onFrame(env));
-    this.client.on("paired", (m) => this.#claimedNames.set(m.deviceId, m.name));
-    this.client.on("control_requested", (m) => this.#handlers?.controlRequested(m.deviceId));
-    this.client.on("gap", () => {
+    this.client.on("paired", (m) => {
+      this.#claimedNames.set(m.deviceId, m.name);
+      // a phone paired in another session's room follows this session too
+      if (m.room !== this.room && this.#online) this.client.addMember(this.room, m.deviceId).catch(() => {});
+    });
+    // The relay sends a host's messages to every connection of the laptop's device, so another
+    // session's (another room's) come here too: only this room's count.
+    this.client.on("control_requested", (m) => {
+      if (m.room === this.room) this.#handlers?.controlRequested(m.deviceId);
+    });
+    this.client.on("gap", (m) => {
+      if (m.room !== this.room) return;
       for (const [id, p] of this.#peers) if (p.attached) this.#handlers?.resyncNeeded(id);
     });
   }
@@ -126,8 +141,24 @@ export class RelayTransport implements HostTransport {
       await this.client.openRoom(this.room);
       await this.client.join(this.room);
       this.#setOnline(true);
+      await this.#admitPairedPhones();
     } catch {
       // The next reconnect tries again.
+    }
+  }
+
+  /**
+   * Every paired phone becomes a member of this session's room (a no-op where it is one already), so
+   * phones paired in another session's room find this one. The relay admits only phones that are
+   * members of another room of this laptop; the others (paired through a relay since forgotten) are
+   * skipped.
+   */
+  async #admitPairedPhones(): Promise<void> {
+    const keys = this.#opts.keys;
+    keys.reload();
+    for (const d of keys.paired()) {
+      if (keys.isRevoked(d.id)) continue;
+      await this.client.addMember(this.room, d.id).catch(() => {});
     }
   }
 
@@ -221,7 +252,7 @@ export class RelayTransport implements HostTransport {
   }
 
   #onFrame(env: DeliverEnvelope): void {
-    if (env.sender === this.client.deviceId || env.payload.length === 0) return;
+    if (env.room !== this.room || env.sender === this.client.deviceId || env.payload.length === 0) return;
     try {
       if (env.payload[0] === 0x7b /* "{" */) this.#onHandshake(env.sender, decodeHandshakeMessage(env.payload));
       else this.#onSealed(env.sender, env.payload);

@@ -22,6 +22,9 @@ export interface LaptopOptions {
   readonly controlGrant?: "ask" | "auto" | "never";
   /** The laptop has an interactive terminal to ask y/n on. */
   readonly askLocal?: boolean;
+  /** The session's relay slot (1: the laptop's own room). */
+  readonly slot?: number;
+  readonly sessionId?: string;
   /** Extra SessionHost options (voice). */
   readonly host?: Partial<SessionHostOptions>;
 }
@@ -34,6 +37,7 @@ export async function startLaptop(url: string, configDir: string, opts: LaptopOp
     identity,
     keys,
     name: "test-laptop",
+    ...(opts.slot ? { slot: opts.slot } : {}),
     reconnect: { initialMs: 50, maxMs: 300 },
   });
   const backend = await createBackend("demo");
@@ -44,7 +48,7 @@ export async function startLaptop(url: string, configDir: string, opts: LaptopOp
     ...(opts.controlGrant ? { controlGrant: opts.controlGrant } : {}),
     ...(opts.askLocal ? { askLocal: true } : {}),
     ...opts.host,
-    sessionId: "s-e2e",
+    sessionId: opts.sessionId ?? "s-e2e",
     agent: "demo",
     backend,
     transport,

@@ -151,6 +151,19 @@ export class ScriptedPhone {
     await this.waitFor(() => this.frames.filter((f) => f.type === "welcome").length > welcomes);
   }
 
+  /**
+   * The same phone following another room of its laptop (another session there at the same time):
+   * the app's link per room, with this phone's keys and no QR.
+   */
+  static async follow(phone: ScriptedPhone, room: string): Promise<ScriptedPhone> {
+    const other = new ScriptedPhone(phone.name, phone.identity);
+    other.room = room;
+    other.relayUrl = phone.relayUrl;
+    other.hostIdentity = phone.hostIdentity;
+    await other.reconnect();
+    return other;
+  }
+
   #lastRelaySeq = 0;
 
   #nextHandshake(

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { acquireRelayLock, RELAY_LOCK_FILE } from "../../src/session/relay-lock.ts";
+import { acquireRelayLock, acquireRelaySlot, RELAY_LOCK_FILE, slotLockFile } from "../../src/session/relay-lock.ts";
 import { tempConfigDir } from "../helpers/cli.ts";
 
 /** A pid that certainly has no process: one that just exited. */
@@ -44,5 +44,22 @@ describe("relay session lock (one session per laptop in the relay room)", () => 
     const b = acquireRelayLock(dir);
     expect(b.kind).toBe("acquired");
     if (b.kind === "acquired") b.release();
+  });
+
+  it("sessions take the lowest free slot; when every slot is held, the next is told who holds them", () => {
+    const dir = tempConfigDir();
+    const a = acquireRelaySlot(dir, 2);
+    expect(a).toMatchObject({ kind: "acquired", slot: 1 });
+    expect(existsSync(join(dir, slotLockFile(1)))).toBe(true);
+    // slot 1 held by another live process (the vitest parent): the next session gets slot 2
+    writeFileSync(join(dir, slotLockFile(1)), JSON.stringify({ pid: process.ppid, startedAt: 1 }));
+    const b = acquireRelaySlot(dir, 2);
+    expect(b).toMatchObject({ kind: "acquired", slot: 2 });
+    expect(existsSync(join(dir, "relay-session-2.lock"))).toBe(true);
+    writeFileSync(join(dir, slotLockFile(2)), JSON.stringify({ pid: process.ppid, startedAt: 2 }));
+    expect(acquireRelaySlot(dir, 2)).toEqual({ kind: "full", pids: [process.ppid, process.ppid] });
+    // a slot whose process is gone is free again
+    writeFileSync(join(dir, slotLockFile(2)), JSON.stringify({ pid: deadPid(), startedAt: 3 }));
+    expect(acquireRelaySlot(dir, 2)).toMatchObject({ kind: "acquired", slot: 2 });
   });
 });

@@ -31,6 +31,8 @@ export interface LinkOptions {
   onState(state: LinkState, detail?: string): void;
   onRecord(record: LaptopRecord): void;
   onAudio?(sessionId: string, frame: VoiceFrame): void;
+  /** Where this link's sessions are journaled (default: the laptop's id; another room of it: its room id). */
+  journalId?: string;
   /** Test hooks: faster timers. */
   timing?: { handshakeMs?: number; livenessMs?: number; reconnectMs?: number };
   WebSocket?: typeof WebSocket;
@@ -81,7 +83,7 @@ export class LaptopLink {
   constructor(o: LinkOptions, existing?: { client: RelayClient; channel: SecureChannel }) {
     this.#o = o;
     this.record = o.record;
-    this.journal = new Journal(o.record.id);
+    this.journal = new Journal(o.journalId ?? o.record.id);
     this.journal.onPersisted = () => this.#scheduleAck();
     if (existing) {
       this.client = existing.client;

@@ -41,17 +41,47 @@ export function createLiveServices(
   addEventListener("online", publish);
   addEventListener("offline", publish);
 
-  const linkOptions = (record: LaptopRecord, id: DeviceIdentity) => ({
+  const linkOptions = (record: LaptopRecord, id: DeviceIdentity, key = record.id) => ({
     record,
     identity: id,
     store,
     onState: (state: LinkState, detail?: string) => {
-      states.set(record.id, { state, detail });
+      states.set(key, { state, detail });
       publish();
     },
     onRecord: (r: LaptopRecord) => void saveLaptop(r),
     onAudio: (sessionId: string, frame: Parameters<VoiceIO["play"]>[0]) => voices.get(sessionId)?.play(frame),
   });
+
+  /**
+   * A laptop running several sessions at once hosts each further one in a room of its own, and
+   * admits its paired phones there. The laptop's link lists this phone's rooms on every connect (and
+   * hears of new ones at once); each other room of that laptop gets a link of its own, keyed by room,
+   * with its own journal. Those links are found again on every start, so they are not stored.
+   */
+  const siblingKey = (laptopId: string, room: string) => `${laptopId} ${room}`;
+  const followOtherRooms = (primary: LaptopLink, id: DeviceIdentity) => {
+    const laptop = primary.record;
+    const open = (room: string) => {
+      const key = siblingKey(laptop.id, room);
+      if (room === laptop.room || links.has(key)) return;
+      const { lastRelaySeq: _, ...rest } = laptop;
+      const record: LaptopRecord = { ...rest, room };
+      const link = new LaptopLink({ ...linkOptions(record, id, key), onRecord: () => {}, journalId: room });
+      links.set(key, link);
+      void link.start();
+    };
+    const discover = async () => {
+      const rooms = await primary.client.listRooms().catch(() => []);
+      for (const r of rooms) if (r.host === laptop.id) open(r.room);
+    };
+    primary.client.on("open", () => void discover());
+    primary.client.on("room_added", (m) => {
+      if (m.host === laptop.id) open(m.room);
+    });
+    if (primary.client.status === "open") void discover();
+  };
+  const siblingsOf = (laptopId: string) => [...links.entries()].filter(([k]) => k.startsWith(`${laptopId} `));
 
   const startAll = async () => {
     const id = await me();
@@ -60,6 +90,7 @@ export function createLiveServices(
       if (links.has(record.id)) continue;
       const link = new LaptopLink(linkOptions(record, id));
       links.set(record.id, link);
+      followOtherRooms(link, id);
       void link.start();
     }
     publish();
@@ -129,8 +160,10 @@ export function createLiveServices(
         result = undefined;
         await saveLaptop(r.record);
         links.get(r.record.id)?.close();
-        const link = new LaptopLink(linkOptions(r.record, await me()), { client: r.client, channel: r.channel });
+        const id = await me();
+        const link = new LaptopLink(linkOptions(r.record, id), { client: r.client, channel: r.channel });
         links.set(r.record.id, link);
+        followOtherRooms(link, id);
         await link.adoptPaired();
       },
       cancel: () => {
@@ -153,10 +186,12 @@ export function createLiveServices(
     laptops: async () =>
       (await loadLaptops()).map((l) => ({ id: l.id, name: l.name, relayUrl: l.relayUrl, pairedAt: l.pairedAt })),
     forget: async (id) => {
-      await links.get(id)?.journal.clear();
-      links.get(id)?.close();
-      links.delete(id);
-      states.delete(id);
+      for (const [key, link] of [[id, links.get(id)] as const, ...siblingsOf(id)]) {
+        await link?.journal.clear();
+        link?.close();
+        links.delete(key);
+        states.delete(key);
+      }
       await forgetLaptop(id);
       publish();
     },

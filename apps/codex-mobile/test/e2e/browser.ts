@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { tempDir } from "./procs.ts";
 
 export const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts");
@@ -57,4 +58,23 @@ export async function pairAndTakeControl(page: Page, link: string): Promise<void
 export async function sendPrompt(page: Page, text: string): Promise<void> {
   await page.locator("#prompt").fill(text);
   await page.getByRole("button", { name: "Send prompt" }).tap();
+}
+
+/**
+ * From the session list at `appUrl` (once it shows `sessions` rows): opens the session whose folder
+ * is `folder`, takes control and sends `text`, then waits for it in the timeline.
+ */
+export async function promptInSession(
+  page: Page,
+  appUrl: string,
+  opts: { folder: string; sessions: number; text: string },
+): Promise<void> {
+  await page.goto(appUrl);
+  const rows = page.getByTestId("session-row");
+  await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(opts.sessions);
+  await rows.filter({ hasText: opts.folder }).tap();
+  await page.getByRole("button", { name: "Take control" }).tap();
+  await expect.poll(() => page.getByTestId("control-banner").getAttribute("data-control")).toBe("granted");
+  await sendPrompt(page, opts.text);
+  await page.getByTestId("user-message").filter({ hasText: opts.text }).waitFor();
 }

@@ -1,13 +1,13 @@
 import { basename } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchPhone, shot } from "./browser.ts";
+import { launchPhone, promptInSession, shot } from "./browser.ts";
 import { type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
 
 /**
- * Two sessions at once from one phone: each `codex-remote` with its own config dir is its own laptop
- * identity and relay room (one session per config dir holds the room), paired once, and the app
- * drives both.
+ * Two laptops from one phone: each `codex-remote` with its own config dir is its own laptop identity
+ * and relay room, paired once each, and the app drives both (sessions-one-laptop covers two sessions
+ * of one laptop).
  */
 describe("one phone app, two codex-remote sessions with their own config dirs", () => {
   let relay: Relay;
@@ -41,17 +41,8 @@ describe("one phone app, two codex-remote sessions with their own config dirs", 
   }
 
   /** Opens the session of laptop `w` (by its working dir: the list is ordered by activity). */
-  async function promptIn(w: Wrapper, text: string): Promise<void> {
-    await page.goto(relay.httpUrl);
-    const rows = page.getByTestId("session-row");
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
-    await rows.filter({ hasText: basename(w.workDir) }).tap();
-    await page.getByRole("button", { name: "Take control" }).tap();
-    await expect.poll(() => page.getByTestId("control-banner").getAttribute("data-control")).toBe("granted");
-    await page.locator("#prompt").fill(text);
-    await page.getByRole("button", { name: "Send prompt" }).tap();
-    await page.getByTestId("user-message").filter({ hasText: text }).waitFor();
-  }
+  const promptIn = (w: Wrapper, text: string) =>
+    promptInSession(page, relay.httpUrl, { folder: basename(w.workDir), sessions: 2, text });
 
   it("pairs with both, lists both sessions, and each prompt reaches its own laptop", async () => {
     await pair(first);

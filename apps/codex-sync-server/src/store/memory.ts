@@ -58,6 +58,14 @@ export class MemoryStore extends SingleInstanceStore implements RelayStore {
     const r = this.#rooms.get(room);
     if (r && !r.members.includes(deviceId)) this.#rooms.set(room, { ...r, members: [...r.members, deviceId] });
   }
+  async roomsOf(deviceId: string, limit: number) {
+    const out: { room: string; host: string }[] = [];
+    for (const r of this.#rooms.values()) {
+      if (out.length >= limit) break;
+      if (r.members.includes(deviceId)) out.push({ room: r.room, host: r.host });
+    }
+    return out;
+  }
   async setController(room: string, deviceId: string | null) {
     const r = this.#rooms.get(room);
     if (!r) return 0;

@@ -240,7 +240,18 @@ export class RedisStore implements RelayStore {
     return this.#r.scard(this.#k("hostrooms", host));
   }
   async addMember(room: string, deviceId: string) {
-    await this.#r.sadd(this.#k("members", room), deviceId);
+    await this.#r.multi().sadd(this.#k("members", room), deviceId).sadd(this.#k("devrooms", deviceId), room).exec();
+  }
+  /** A host's rooms are in hostrooms; rooms it was added to (a phone's) in devrooms. */
+  async roomsOf(deviceId: string, limit: number) {
+    const rooms = (await this.#r.sunion(this.#k("hostrooms", deviceId), this.#k("devrooms", deviceId))).slice(0, limit);
+    const hosts = await Promise.all(rooms.map((room) => this.#r.hget(this.#k("room", room), "host")));
+    const out: { room: string; host: string }[] = [];
+    rooms.forEach((room, i) => {
+      const host = hosts[i];
+      if (host) out.push({ room, host });
+    });
+    return out;
   }
   async setController(room: string, deviceId: string | null) {
     return Number(await this.#r.relaySetController(this.#k("room", room), deviceId ?? ""));

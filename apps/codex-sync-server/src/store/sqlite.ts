@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, kind TEXT NOT NULL, acc
 CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, account TEXT NOT NULL, host TEXT NOT NULL, controller TEXT, cepoch INTEGER NOT NULL, created INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS rooms_host ON rooms(host);
 CREATE TABLE IF NOT EXISTS members (room TEXT NOT NULL, device TEXT NOT NULL, PRIMARY KEY (room, device)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS members_device ON members(device);
 CREATE TABLE IF NOT EXISTS pairings (room TEXT PRIMARY KEY, token_hash TEXT NOT NULL, expires INTEGER NOT NULL, used INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS log_rooms (id INTEGER PRIMARY KEY, room TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS entries (k INTEGER PRIMARY KEY, sender TEXT NOT NULL, cls INTEGER NOT NULL, epoch INTEGER NOT NULL, counter INTEGER NOT NULL, ts INTEGER NOT NULL, payload BLOB NOT NULL, seg INTEGER, off INTEGER, len INTEGER, crc INTEGER);
@@ -209,6 +210,7 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
       addMember: p("INSERT OR IGNORE INTO members VALUES (?, ?)"),
       getRoom: p("SELECT * FROM rooms WHERE room = ?"),
       members: p("SELECT device FROM members WHERE room = ?"),
+      roomsOf: p("SELECT r.room, r.host FROM members m JOIN rooms r ON r.room = m.room WHERE m.device = ? LIMIT ?"),
       countRooms: p("SELECT count(*) AS n FROM rooms WHERE host = ?"),
       setController: p("UPDATE rooms SET controller = ?, cepoch = cepoch + 1 WHERE room = ? RETURNING cepoch"),
       openPairing: p("INSERT OR REPLACE INTO pairings VALUES (?, ?, ?, 0)"),
@@ -320,6 +322,12 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
   }
   async addMember(room: string, deviceId: string) {
     this.#s.addMember!.run(room, deviceId);
+  }
+  async roomsOf(deviceId: string, limit: number) {
+    return (this.#s.roomsOf!.all(deviceId, limit) as Row[]).map((r) => ({
+      room: String(r.room),
+      host: String(r.host),
+    }));
   }
   async setController(room: string, deviceId: string | null) {
     const r = this.#s.setController!.get(deviceId, room) as Row | undefined;

@@ -97,6 +97,8 @@ export interface RelayStore {
   getRoom(room: string): Promise<RoomRecord | undefined>;
   countRoomsOf(host: string): Promise<number>;
   addMember(room: string, deviceId: string): Promise<void>;
+  /** The rooms `deviceId` is a member of (hosts are members of their rooms), at most `limit`. */
+  roomsOf(deviceId: string, limit: number): Promise<{ room: string; host: string }[]>;
   /** Sets the controller and returns the new controller epoch. */
   setController(room: string, deviceId: string | null): Promise<number>;
 

@@ -9,6 +9,8 @@ import {
   type PushTarget,
   parseServerMessage,
   RELAY_WIRE_VERSION,
+  RoomList,
+  type RoomListing,
   type RoutingClass,
   type ServerMessageOf,
 } from "./messages.ts";
@@ -59,6 +61,7 @@ export interface RelayClientEvents {
   control_refused: ServerMessageOf<"control_refused">;
   paired: ServerMessageOf<"paired">;
   revoked: ServerMessageOf<"revoked">;
+  room_added: ServerMessageOf<"room_added">;
   error: { code: RelayErrorCode; message: string; room?: string | undefined };
 }
 
@@ -298,6 +301,7 @@ export class RelayClient {
       case "control_refused":
       case "paired":
       case "revoked":
+      case "room_added":
         this.#emit(msg.t, msg as never);
         return;
     }
@@ -392,6 +396,18 @@ export class RelayClient {
     if (opts.after !== undefined) st.lastSeq = opts.after;
     const after = st.lastSeq;
     await this.#request({ t: "join", room, ...(after !== undefined ? { after } : {}) });
+  }
+
+  /** Host: admit a device that is a member of another of this host's rooms to `room`. */
+  async addMember(room: string, deviceId: string): Promise<void> {
+    await this.#request({ t: "add_member", room, deviceId });
+  }
+
+  /** The rooms this device is a member of, with each room's host. */
+  async listRooms(): Promise<RoomListing[]> {
+    const parsed = RoomList.safeParse(await this.#request({ t: "list_rooms" }));
+    if (!parsed.success) throw new RelayClientError("bad_message", "list_rooms: the relay's answer is not a room list");
+    return parsed.data.rooms;
   }
 
   async leave(room: string): Promise<void> {

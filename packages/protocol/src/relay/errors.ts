@@ -29,6 +29,11 @@ export const RELAY_ERRORS = {
   idle_timeout: { close: 4021, fatal: false, text: "no traffic or pong in time" },
   server_draining: { close: 4022, fatal: false, text: "relay is shutting down; reconnect" },
   replayed: { close: 4023, fatal: false, text: "challenge was already used" },
+  not_admissible: {
+    close: 4024,
+    fatal: false,
+    text: "a host may add only a device that is a member of another of its rooms",
+  },
   internal: { close: 4099, fatal: false, text: "internal relay error" },
 } as const;
 

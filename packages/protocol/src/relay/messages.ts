@@ -85,6 +85,13 @@ export const ClientMessage = z.discriminatedUnion("t", [
   z.object({ t: z.literal("push_register"), rid: Rid, target: PushTarget }),
   z.object({ t: z.literal("presence"), active: z.boolean() }),
   z.object({ t: z.literal("revoke_device"), rid: Rid, deviceId: DeviceId }),
+  /**
+   * A host admits a device to one of its rooms: one that is already a member of another room of the
+   * same host (a phone paired with this laptop follows the laptop's other sessions).
+   */
+  z.object({ t: z.literal("add_member"), rid: Rid, room: RoomId, deviceId: DeviceId }),
+  /** The rooms this device is a member of; answered with `ok` data `{ rooms: RoomListing[] }`. */
+  z.object({ t: z.literal("list_rooms"), rid: Rid }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -127,8 +134,17 @@ export const ServerMessage = z.discriminatedUnion("t", [
   /** Sent to the host when a phone claimed its pairing room (the public half only). */
   z.object({ t: z.literal("paired"), room: RoomId, deviceId: DeviceId, name: z.string() }),
   z.object({ t: z.literal("revoked"), deviceId: DeviceId }),
+  /** Sent to a device its host admitted to another room (`add_member`). */
+  z.object({ t: z.literal("room_added"), room: RoomId, host: DeviceId, deviceId: DeviceId }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/** One room of a `list_rooms` answer. */
+export const RoomListing = z.object({ room: RoomId, host: DeviceId });
+export type RoomListing = z.infer<typeof RoomListing>;
+/** At most this many rooms in one `list_rooms` answer. */
+export const MAX_LISTED_ROOMS = 256;
+export const RoomList = z.object({ rooms: z.array(RoomListing).max(MAX_LISTED_ROOMS) });
 
 export type ClientMessageOf<T extends ClientMessage["t"]> = Extract<ClientMessage, { t: T }>;
 export type ServerMessageOf<T extends ServerMessage["t"]> = Extract<ServerMessage, { t: T }>;

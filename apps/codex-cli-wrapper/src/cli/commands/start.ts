@@ -60,18 +60,21 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
   io.err(`codex-remote: agent: ${pick.reason}`);
   const { runInteractive } = await import("../session-runner.ts");
   let relayUrl = settings.relayUrl;
+  let slot = 1;
   let releaseLock = () => {};
   if (!relayUrl) io.err("codex-remote: no relay configured (--relay URL or relay.url): local only");
   else {
-    // one session per laptop in the relay room; a second one stays local instead of clashing
-    const { acquireRelayLock } = await import("../../session/relay-lock.ts");
-    const lock = acquireRelayLock(settings.configDir);
-    if (lock.kind === "held") {
+    // each session at the same time takes a room of its own (a slot); the phones follow all of them
+    const { acquireRelaySlot } = await import("../../session/relay-lock.ts");
+    const lock = acquireRelaySlot(settings.configDir);
+    if (lock.kind === "full") {
       io.err(
-        `codex-remote: another codex-remote session (pid ${lock.pid}) is connected to the relay for this laptop; phones follow one session per laptop, so this one stays local (end the other, or run this one with its own CODEX_REMOTE_CONFIG_DIR and pair it once: it is then a laptop of its own)`,
+        `codex-remote: ${lock.pids.length} other codex-remote sessions (pids ${lock.pids.join(", ")}) are connected to the relay for this laptop, the most at once; this one stays local (end one of them first)`,
       );
       relayUrl = undefined;
     } else {
+      slot = lock.slot;
+      if (slot > 1) io.err(`codex-remote: session ${slot} on this laptop: paired phones show it next to the others`);
       process.once("exit", lock.release);
       releaseLock = () => {
         process.off("exit", lock.release);
@@ -85,7 +88,7 @@ export async function startCommand(argv: readonly string[], io: CliIo): Promise<
         ? {
             connect: async () => {
               const { connectRelay } = await import("../pairing.ts");
-              return connectRelay(settings, (t) => io.err(`codex-remote: ${t}`));
+              return connectRelay(settings, (t) => io.err(`codex-remote: ${t}`), slot);
             },
           }
         : {}),
