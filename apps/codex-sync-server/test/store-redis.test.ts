@@ -1,4 +1,5 @@
 import { generateWebCryptoIdentity } from "@codex-remote/protocol/relay";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Relay } from "../src/server.ts";
 import { RedisStore } from "../src/store/redis.ts";
@@ -16,6 +17,27 @@ afterAll(async () => {
 
 let n = 0;
 storeContract("redis", () => RedisStore.connect(redis.url, `t${n++}`));
+
+describe("redis store upgrade", () => {
+  it("indexes by device the memberships an older relay wrote, once, so the device lists those rooms", async () => {
+    const prefix = "upgrade";
+    const raw = new Redis(redis.url);
+    const host = `${"h".repeat(42)}1`;
+    const phone = `${"p".repeat(42)}1`;
+    // what a relay without the per-device index left: a room, its members, the host's room set
+    await raw.hset(`${prefix}:room:old-room`, { account: host, host, controller: host, cepoch: "1", created: "1" });
+    await raw.sadd(`${prefix}:members:old-room`, host, phone);
+    await raw.sadd(`${prefix}:hostrooms:${host}`, "old-room");
+    const s = await RedisStore.connect(redis.url, prefix);
+    try {
+      expect(await s.roomsOf(phone, 10)).toEqual([{ room: "old-room", host }]);
+      expect(await raw.exists(`${prefix}:devrooms-indexed`)).toBe(1);
+    } finally {
+      await s.close();
+      raw.disconnect();
+    }
+  });
+});
 
 describe("two relay instances on one Redis", () => {
   it("a laptop on instance A and a phone on instance B exchange 10k frames in order", async () => {

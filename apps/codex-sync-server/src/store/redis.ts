@@ -168,8 +168,33 @@ export class RedisStore implements RelayStore {
     await r.connect();
     await sub.connect();
     const store = new RedisStore(r, sub, prefix, opts.presenceStaleMs ?? 90_000);
+    await store.#indexMembersByDevice();
     await sub.subscribe(store.#channel);
     return store;
+  }
+
+  /**
+   * `roomsOf` reads a set of rooms per device that `addMember` fills. Memberships written by a relay
+   * from before that set are indexed once here (idempotent, so instances starting together are fine).
+   */
+  async #indexMembersByDevice(): Promise<void> {
+    const done = this.#k("devrooms-indexed");
+    if ((await this.#r.exists(done)) === 1) return;
+    const prefix = this.#k("members", "");
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.#r.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      cursor = next;
+      for (const key of keys) {
+        const room = key.slice(prefix.length);
+        const devices = await this.#r.smembers(key);
+        if (devices.length === 0) continue;
+        const m = this.#r.multi();
+        for (const d of devices) m.sadd(this.#k("devrooms", d), room);
+        await m.exec();
+      }
+    } while (cursor !== "0");
+    await this.#r.set(done, "1");
   }
 
   #k(...parts: string[]): string {
