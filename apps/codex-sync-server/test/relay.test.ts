@@ -96,6 +96,17 @@ describe("relay: auth, pairing, frames", () => {
     for (const c of [host, phone, other]) c.close();
   });
 
+  it("a client shared by several parts of an app: every connect() waiting for the same welcome resolves", async () => {
+    const r = await start();
+    const host = client(r.url, await generateWebCryptoIdentity(), { register: { kind: "host", name: "l" } });
+    await Promise.race([
+      Promise.all([host.connect(), host.connect(), host.connect()]),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("a connect() never resolved")), 5000)),
+    ]);
+    await host.connect(); // already open
+    host.close();
+  });
+
   it("registration can be closed", async () => {
     const r = await start({ allowRegistration: false });
     const host = client(r.url, await generateWebCryptoIdentity(), { register: { kind: "host", name: "l" } });

@@ -33,6 +33,11 @@ export interface LinkOptions {
   onAudio?(sessionId: string, frame: VoiceFrame): void;
   /** Where this link's sessions are journaled (default: the laptop's id; another room of it: its room id). */
   journalId?: string;
+  /**
+   * Another room of a laptop already linked: this link joins its room on that link's RelayClient
+   * (one connection per laptop, however many sessions it runs) and leaves it on close.
+   */
+  sharedClient?: RelayClient;
   /** Test hooks: faster timers. */
   timing?: { handshakeMs?: number; livenessMs?: number; reconnectMs?: number };
   WebSocket?: typeof WebSocket;
@@ -78,6 +83,7 @@ export class LaptopLink {
   #audioSeq = 0;
   #audioOpen = false;
   #msgId = 0;
+  readonly #ownsClient: boolean;
   readonly journal: Journal;
 
   constructor(o: LinkOptions, existing?: { client: RelayClient; channel: SecureChannel }) {
@@ -85,9 +91,12 @@ export class LaptopLink {
     this.record = o.record;
     this.journal = new Journal(o.journalId ?? o.record.id);
     this.journal.onPersisted = () => this.#scheduleAck();
+    this.#ownsClient = o.sharedClient === undefined;
     if (existing) {
       this.client = existing.client;
       this.#channels = [existing.channel];
+    } else if (o.sharedClient) {
+      this.client = o.sharedClient;
     } else {
       const identity = o.identity;
       this.client = new RelayClient({
@@ -511,7 +520,8 @@ export class LaptopLink {
     clearTimeout(this.#retry);
     clearTimeout(this.#ackTimer);
     clearTimeout(this.#saveTimer);
-    this.client.close();
+    if (this.#ownsClient) this.client.close();
+    else this.client.leave(this.record.room).catch(() => {});
     void this.journal.flush();
     this.#setState("closed");
   }

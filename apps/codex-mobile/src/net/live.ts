@@ -57,7 +57,8 @@ export function createLiveServices(
    * A laptop running several sessions at once hosts each further one in a room of its own, and
    * admits its paired phones there. The laptop's link lists this phone's rooms on every connect (and
    * hears of new ones at once); each other room of that laptop gets a link of its own, keyed by room,
-   * with its own journal. Those links are found again on every start, so they are not stored.
+   * with its own secure channel and journal, on the laptop link's connection. Those links are found
+   * again on every start, so they are not stored.
    */
   const siblingKey = (laptopId: string, room: string) => `${laptopId} ${room}`;
   const followOtherRooms = (primary: LaptopLink, id: DeviceIdentity) => {
@@ -67,7 +68,12 @@ export function createLiveServices(
       if (room === laptop.room || links.has(key)) return;
       const { lastRelaySeq: _, ...rest } = laptop;
       const record: LaptopRecord = { ...rest, room };
-      const link = new LaptopLink({ ...linkOptions(record, id, key), onRecord: () => {}, journalId: room });
+      const link = new LaptopLink({
+        ...linkOptions(record, id, key),
+        onRecord: () => {},
+        journalId: room,
+        sharedClient: primary.client,
+      });
       links.set(key, link);
       void link.start();
     };
@@ -159,7 +165,11 @@ export function createLiveServices(
         const r = result;
         result = undefined;
         await saveLaptop(r.record);
-        links.get(r.record.id)?.close();
+        for (const [key, link] of [...siblingsOf(r.record.id), [r.record.id, links.get(r.record.id)] as const]) {
+          link?.close();
+          links.delete(key);
+          states.delete(key);
+        }
         const id = await me();
         const link = new LaptopLink(linkOptions(r.record, id), { client: r.client, channel: r.channel });
         links.set(r.record.id, link);
@@ -186,7 +196,7 @@ export function createLiveServices(
     laptops: async () =>
       (await loadLaptops()).map((l) => ({ id: l.id, name: l.name, relayUrl: l.relayUrl, pairedAt: l.pairedAt })),
     forget: async (id) => {
-      for (const [key, link] of [[id, links.get(id)] as const, ...siblingsOf(id)]) {
+      for (const [key, link] of [...siblingsOf(id), [id, links.get(id)] as const]) {
         await link?.journal.clear();
         link?.close();
         links.delete(key);

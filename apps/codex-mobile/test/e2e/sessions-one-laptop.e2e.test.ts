@@ -63,7 +63,10 @@ describe("one phone app, two codex-remote sessions on one laptop", () => {
     expect(first.proc.out).not.toContain("from the phone to the second session");
     expect(second.proc.out).not.toContain("from the phone to the first session");
 
-    // a cold start of the app finds the second session's room again (it is not stored on the phone)
+    // a cold start of the app finds the second session's room again (it is not stored on the phone),
+    // on the one relay connection it has for that laptop
+    const sockets: string[] = [];
+    page.on("websocket", (ws) => sockets.push(ws.url()));
     await page.reload();
     await page.goto(relay.httpUrl);
     await expect.poll(() => rows().count(), { timeout: 15_000 }).toBe(2);

@@ -102,7 +102,8 @@ export class RelayClient {
   #outboxBytes = 0;
   #pending = new Map<number, Pending>();
   #listeners = new Map<keyof RelayClientEvents, Set<Listener<never>>>();
-  #firstOpen: { resolve(): void; reject(e: RelayClientError): void } | undefined;
+  /** Every `connect()` call waiting for the next welcome (several parts of an app may share a client). */
+  #openWaiters: { resolve(): void; reject(e: RelayClientError): void }[] = [];
   #drainWaiters: (() => void)[] = [];
 
   constructor(opts: RelayClientOptions) {
@@ -142,7 +143,7 @@ export class RelayClient {
   connect(): Promise<void> {
     if (this.#status === "open") return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.#firstOpen = { resolve, reject };
+      this.#openWaiters.push({ resolve, reject });
       if (this.#status === "idle" || this.#status === "closed") {
         this.#status = "connecting";
         this.#open();
@@ -200,15 +201,18 @@ export class RelayClient {
     const enabled = this.#opts.reconnect?.enabled ?? true;
     const willReconnect = this.#status !== "closed" && !fatal && enabled;
     this.#emit("close", { code, reason, error, willReconnect });
-    if (fatal && this.#firstOpen) {
-      this.#firstOpen.reject(new RelayClientError(error, reason));
-      this.#firstOpen = undefined;
-    }
+    if (fatal) this.#settleOpen(new RelayClientError(error, reason));
     if (willReconnect) this.#scheduleReconnect();
     else if (this.#status !== "closed") {
       this.#status = "closed";
-      this.#firstOpen?.reject(new RelayClientError(error ?? "disconnected", reason));
-      this.#firstOpen = undefined;
+      this.#settleOpen(new RelayClientError(error ?? "disconnected", reason));
+    }
+  }
+
+  #settleOpen(err?: RelayClientError): void {
+    for (const w of this.#openWaiters.splice(0)) {
+      if (err) w.reject(err);
+      else w.resolve();
     }
   }
 
@@ -257,8 +261,7 @@ export class RelayClient {
         }
         for (const e of this.#outbox) ws.send(e.bytes);
         this.#emit("open", msg);
-        this.#firstOpen?.resolve();
-        this.#firstOpen = undefined;
+        this.#settleOpen();
         return;
       }
       case "ok": {
