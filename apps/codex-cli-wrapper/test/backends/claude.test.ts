@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClaudeStreamBackend, claudeTranscript } from "../../src/backends/claude/backend.ts";
 import { pinnedAgent } from "../../src/backends/resolve-binary.ts";
 import { type AnthropicMock, messageTexts, startAnthropicMock } from "../fixtures/anthropic-mock.ts";
-import { makeClaudeHome } from "../fixtures/claude-home.ts";
+import { addEchoMcpServerForClaude, makeClaudeHome } from "../fixtures/claude-home.ts";
 import { agentBackendScenarios } from "./agent-contract.ts";
 import { Recorder } from "./helpers.ts";
 
@@ -199,6 +199,29 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
       ["WebFetch", "started", "http://127.0.0.1:9/private"],
       ["WebFetch", "declined", "http://127.0.0.1:9/private"],
     ]);
+  });
+
+  it("an MCP server's tool asks as a tool; accepted, it runs and shows as a tool call with its result", async () => {
+    addEchoMcpServerForClaude(configDir);
+    mock.enqueue(
+      [{ type: "tool", name: "mcp__echo__echo", input: { text: "hi" } }],
+      [{ type: "text", text: "echoed" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("echo hi");
+    const ask = await rec.next("approval_requested");
+    expect(ask.approval).toBe("tool");
+    expect(ask.summary).toMatch(/^mcp__echo__echo/);
+    await backend.respondApproval(ask.requestId, "accept");
+    expect((await end).kind).toBe("turn_completed");
+    expect(rec.of("tool_call").map((t) => [t.tool, t.status, t.output])).toEqual([
+      ["mcp__echo__echo", "started", undefined],
+      ["mcp__echo__echo", "completed", "echo: hi"],
+    ]);
+    expect(JSON.stringify(mock.requests[1]?.body)).toContain("echo: hi");
   });
 
   it("tools other than commands and file changes show as tool calls: what they did and how they ended (Read works; Grep is not in this claude)", async () => {

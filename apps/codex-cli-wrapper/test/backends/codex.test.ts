@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CodexAppServerBackend } from "../../src/backends/codex/backend.ts";
 import { isBackendError } from "../../src/backends/errors.ts";
 import { pinnedAgent } from "../../src/backends/resolve-binary.ts";
-import { makeCodexHome } from "../fixtures/codex-home.ts";
+import { addEchoMcpServer, makeCodexHome } from "../fixtures/codex-home.ts";
 import { inputTexts, type ResponsesMock, startResponsesMock } from "../fixtures/responses-mock.ts";
 import { agentBackendScenarios } from "./agent-contract.ts";
 import { Recorder } from "./helpers.ts";
@@ -15,6 +15,7 @@ describe("codex backend (real codex app-server against a scripted Responses serv
   let mock: ResponsesMock;
   let env: Record<string, string>;
   let cwd: string;
+  let home: string;
   let backends: CodexAppServerBackend[];
 
   const make = () => {
@@ -26,7 +27,7 @@ describe("codex backend (real codex app-server against a scripted Responses serv
 
   beforeEach(async () => {
     mock = await startResponsesMock();
-    ({ env, cwd } = makeCodexHome(mock.port));
+    ({ env, cwd, home } = makeCodexHome(mock.port));
     backends = [];
   });
   afterEach(async () => {
@@ -169,6 +170,54 @@ describe("codex backend (real codex app-server against a scripted Responses serv
       ["completed", "dot.png"],
     ]);
     expect(rec.of("approval_requested")).toHaveLength(0);
+  });
+
+  it("an MCP server's tool asks first: declined it does not run, accepted it runs, and accepted for the session it asks no more", async () => {
+    addEchoMcpServer(home);
+    // the model finds the tool with tool_search (codex offers MCP tools only that way), then calls it
+    const call = (text: string) => [
+      { type: "function" as const, name: "echo", namespace: "mcp__echo", arguments: { text } },
+    ];
+    mock.enqueue(
+      [{ type: "tool_search", query: "echo" }],
+      call("first"),
+      [{ type: "text", text: "it was declined" }],
+      call("second"),
+      [{ type: "text", text: "ran it" }],
+      call("third"),
+      [{ type: "text", text: "ran it again" }],
+      call("fourth"),
+      [{ type: "text", text: "and again" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const turn = async (prompt: string, decision?: "accept" | "accept_for_session" | "decline") => {
+      const asked = rec.of("approval_requested").length;
+      const end = rec.turnEnd();
+      await backend.sendMessage(prompt);
+      if (decision) {
+        const ask = await rec.next("approval_requested", () => rec.of("approval_requested").length > asked);
+        expect(ask).toMatchObject({ approval: "tool", reason: 'Allow the echo MCP server to run tool "echo"?' });
+        await backend.respondApproval(ask.requestId, decision, "phone-1");
+      }
+      expect((await end).kind).toBe("turn_completed");
+      return rec
+        .of("tool_call")
+        .filter((t) => t.tool === "echo.echo" && t.status !== "started")
+        .at(-1);
+    };
+    expect(await turn("echo first", "decline")).toMatchObject({ status: "declined" });
+    expect(rec.of("approval_requested").at(-1)?.summary).toBe('echo.echo {"text":"first"}');
+    expect(await turn("echo second", "accept")).toMatchObject({ status: "completed", output: "echo: second" });
+    expect(JSON.stringify(mock.requests.at(-1)!.body)).toContain("echo: second");
+    expect(await turn("echo third", "accept_for_session")).toMatchObject({
+      status: "completed",
+      output: "echo: third",
+    });
+    const asked = rec.of("approval_requested").length;
+    expect(await turn("echo fourth")).toMatchObject({ status: "completed", output: "echo: fourth" });
+    expect(rec.of("approval_requested")).toHaveLength(asked);
   });
 
   it("declines a patch: the file is not written and the change is reported declined", async () => {

@@ -4,6 +4,7 @@ import {
   type ApprovalDecision,
   MAX_TOOL_SUMMARY_CHARS,
 } from "@codex-remote/protocol";
+import type { z } from "zod";
 import { clip, shownPath, toolCall, toolSummary, userMessage } from "../agent-events.ts";
 import { ApprovalTable } from "../approvals.ts";
 import { BackendError } from "../errors.ts";
@@ -21,6 +22,7 @@ import {
   type FileUpdate,
   type Item,
   ItemNotification,
+  McpToolApprovalParams,
   ReasoningDelta,
   RequestResolved,
   ThreadResumeResult,
@@ -47,6 +49,8 @@ interface TurnState {
   changes: FileUpdate[];
   lastChangeItem: string | undefined;
   lastDiff: string;
+  /** MCP tools (server.tool) whose approval was declined in this turn, until their call ends. */
+  declinedTools: Set<string>;
 }
 
 /**
@@ -240,6 +244,7 @@ export class CodexAppServerBackend implements CodexBackend {
       changes: [],
       lastChangeItem: undefined,
       lastDiff: "",
+      declinedTools: new Set(),
     };
     this.#emit({ kind: "turn_started", turnId: id });
   }
@@ -406,6 +411,7 @@ export class CodexAppServerBackend implements CodexBackend {
     let tool: string;
     let summary: string;
     let failed = false;
+    let declined = false;
     let output: string | undefined;
     if (item.type === "webSearch") {
       tool = "web_search";
@@ -416,6 +422,7 @@ export class CodexAppServerBackend implements CodexBackend {
       summary = toolSummary(item.arguments, this.#cwd);
       failed = item.status === "failed";
       output = item.error?.message ?? textOf(item.result?.content);
+      if (!started && failed && this.#turn?.declinedTools.delete(tool)) declined = true;
     } else if (item.type === "dynamicToolCall") {
       tool = item.namespace ? `${item.namespace}.${item.tool}` : item.tool;
       summary = toolSummary(item.arguments, this.#cwd);
@@ -425,7 +432,7 @@ export class CodexAppServerBackend implements CodexBackend {
       tool = "view_image";
       summary = clip(shownPath(item.path, this.#cwd), MAX_TOOL_SUMMARY_CHARS);
     } else return;
-    const status = started ? "started" : failed ? "failed" : "completed";
+    const status = started ? "started" : declined ? "declined" : failed ? "failed" : "completed";
     this.#emit(toolCall({ turnId, itemId: item.id, tool, summary, status, output }));
   }
 
@@ -508,9 +515,50 @@ export class CodexAppServerBackend implements CodexBackend {
       this.#approvals.ask(event, (decision) => rpc.respond(id, { decision: DECISION[decision] }));
       return;
     }
-    // Requests the wrapper cannot answer on the user's behalf (user input, MCP elicitation, auth
-    // refresh, ...): refuse so the agent does not wait forever.
+    if (method === "mcpServer/elicitation/request") {
+      const p = McpToolApprovalParams.safeParse(params);
+      if (p.success) {
+        this.#askMcpTool(id, p.data);
+        return;
+      }
+      // an MCP server's own form (it wants data from the user): nothing here can fill it in
+      rpc.respond(id, { action: "decline", content: null, _meta: null });
+      return;
+    }
+    // Requests the wrapper cannot answer on the user's behalf (user input, auth refresh, ...):
+    // refuse so the agent does not wait forever.
     rpc.respondError(id, -32601, `codex-remote does not handle ${method}`);
+  }
+
+  /**
+   * Codex asks before running an MCP server's tool: an approval like a command's, answered with an
+   * elicitation result. "Accept for session" asks codex to remember it for the session when codex
+   * offers that. A declined call ends as `failed` in codex's item; it is reported as declined.
+   */
+  #askMcpTool(id: RequestIdValue, p: z.infer<typeof McpToolApprovalParams>): void {
+    const rpc = this.#rpc!;
+    const tool = `${p.serverName}.${p._meta.tool_name ?? "tool"}`;
+    const args = p._meta.tool_params ?? {};
+    const shown = Object.keys(args).length > 0 ? ` ${toolSummary(args, this.#cwd)}` : "";
+    const event: AgentEvent = {
+      kind: "approval_requested",
+      requestId: `codex-${id}`,
+      approval: "tool",
+      summary: clip(`${tool}${shown}`, MAX_TOOL_SUMMARY_CHARS),
+      reason: p.message,
+    };
+    const turnId = p.turnId ?? this.#turn?.id;
+    if (turnId) event.turnId = turnId;
+    const persist = [p._meta.persist ?? []].flat();
+    this.#approvals.ask(event, (decision) => {
+      if (decision === "decline" || decision === "cancel") {
+        this.#turn?.declinedTools.add(tool);
+        rpc.respond(id, { action: decision, content: null, _meta: null });
+        return;
+      }
+      const remember = decision === "accept_for_session" && persist.includes("session");
+      rpc.respond(id, { action: "accept", content: {}, _meta: remember ? { persist: "session" } : null });
+    });
   }
 }
 

@@ -189,3 +189,23 @@ export const FileChangeApprovalParams = z.object({
   reason: z.string().nullable().optional(),
 });
 export const _fileApproval: Conforms<FileChangeRequestApprovalParams, typeof FileChangeApprovalParams> = true;
+
+/**
+ * `mcpServer/elicitation/request` carries both an MCP server's own form (it wants data from the
+ * user) and codex asking to run an MCP tool: the latter is marked in `_meta` (not part of the
+ * generated type, which has `_meta: JsonValue`) with `codex_approval_kind: "mcp_tool_call"`, the
+ * tool's name and its arguments.
+ */
+export const McpToolApprovalParams = z.object({
+  threadId: z.string(),
+  turnId: z.string().nullable(),
+  serverName: z.string(),
+  message: z.string(),
+  _meta: z.object({
+    codex_approval_kind: z.literal("mcp_tool_call"),
+    tool_name: z.string().optional(),
+    tool_params: z.record(z.string(), z.unknown()).optional(),
+    /** How long an approval may be remembered: "session", "always" (or a list of them). */
+    persist: z.union([z.string(), z.array(z.string())]).optional(),
+  }),
+});
