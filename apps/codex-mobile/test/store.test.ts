@@ -227,6 +227,41 @@ describe("store: frames in, view model out", () => {
     ]);
   });
 
+  it("keeps one checklist per turn, showing the agent's latest task list", () => {
+    let state = run(inOrder.slice(0, 3));
+    const list = (tasks: { id: string; subject: string; status: "pending" | "in_progress" | "completed" }[]) => ({
+      kind: "task_list" as const,
+      turnId: "t1",
+      tasks,
+    });
+    state = reduce(state, ev(4, list([{ id: "1", subject: "test", status: "pending" }])));
+    state = reduce(
+      state,
+      ev(
+        5,
+        list([
+          { id: "1", subject: "test", status: "completed" },
+          { id: "2", subject: "fix", status: "in_progress" },
+        ]),
+      ),
+    );
+    expect(state.sessions[S]!.items.filter((i) => i.kind === "tasks")).toEqual([
+      {
+        kind: "tasks",
+        id: "tasks-t1",
+        tasks: [
+          { id: "1", subject: "test", status: "completed" },
+          { id: "2", subject: "fix", status: "in_progress" },
+        ],
+      },
+    ]);
+    state = reduce(state, ev(6, { ...list([]), turnId: "t2" }));
+    expect(state.sessions[S]!.items.filter((i) => i.kind === "tasks").map((i) => i.id)).toEqual([
+      "tasks-t1",
+      "tasks-t2",
+    ]);
+  });
+
   it("lists sessions by last activity with agent and folder", () => {
     let state = run([{ type: "session_open", sessionId: "a", agent: "codex", cwd: "/p/a", mode: "structured", at: 5 }]);
     state = reduce(state, {

@@ -10,6 +10,19 @@ export const MAX_PLAN_CHARS = 100_000;
 /** Bounds of a `tool_call` event's summary line and output excerpt (characters). */
 export const MAX_TOOL_SUMMARY_CHARS = 500;
 export const MAX_TOOL_OUTPUT_CHARS = 4000;
+/** Bounds of a `task_list` event: the agent's own checklist. */
+export const MAX_TASKS = 100;
+export const MAX_TASK_SUBJECT_CHARS = 500;
+
+export const TaskStatus = z.enum(["pending", "in_progress", "completed"]);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+export const AgentTask = z.object({
+  /** The agent's own id for the task (claude: "1", "2", …). */
+  id: z.string().min(1).max(64),
+  subject: z.string().max(MAX_TASK_SUBJECT_CHARS),
+  status: TaskStatus,
+});
+export type AgentTask = z.infer<typeof AgentTask>;
 
 const Base = { turnId: z.string().min(1).optional() } as const;
 
@@ -142,6 +155,15 @@ export const AgentEvent = z.discriminatedUnion("kind", [
     status: z.enum(["started", "completed", "failed", "declined"]),
     /** The start of its result (text), once it ended. */
     output: z.string().max(MAX_TOOL_OUTPUT_CHARS).optional(),
+  }),
+  z.object({
+    /**
+     * The agent's task list (its plan as a checklist) after a change: the whole list each time, in
+     * the agent's order, so a late reader needs only the newest.
+     */
+    kind: z.literal("task_list"),
+    ...Base,
+    tasks: z.array(AgentTask).max(MAX_TASKS),
   }),
   z.object({
     kind: z.literal("usage"),

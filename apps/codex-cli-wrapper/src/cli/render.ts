@@ -4,6 +4,8 @@ const dim = (s: string, color: boolean) => (color ? `\x1b[2m${s}\x1b[22m` : s);
 const bold = (s: string, color: boolean) => (color ? `\x1b[1m${s}\x1b[22m` : s);
 const yellow = (s: string, color: boolean) => (color ? `\x1b[33m${s}\x1b[39m` : s);
 
+const TASK_MARK = { pending: "○", in_progress: "▸", completed: "✓" } as const;
+
 /**
  * The laptop's compact live view of a structured agent: one AgentEvent → the text to write (no
  * trailing newline handling beyond what the event implies). Deltas stream inline.
@@ -51,6 +53,11 @@ export function renderEvent(e: AgentEvent, color = false): string {
     case "tool_call":
       if (e.status === "started") return dim(`[${e.tool}${e.summary ? `: ${e.summary}` : ""}]\n`, color);
       return dim(`[${e.tool} ${e.status}]\n`, color);
+    case "task_list":
+      return dim(
+        `[tasks: ${e.tasks.map((t) => `${TASK_MARK[t.status]} ${t.subject}`).join(" · ") || "none"}]\n`,
+        color,
+      );
     case "usage":
       return dim(`[tokens in ${e.inputTokens}, out ${e.outputTokens}]\n`, color);
     case "turn_completed":

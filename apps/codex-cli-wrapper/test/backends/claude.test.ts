@@ -201,6 +201,35 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     ]);
   });
 
+  it("claude's task tools show as one checklist that follows every change, not as tool calls", async () => {
+    mock.enqueue(
+      [
+        { type: "tool", name: "TaskCreate", input: { subject: "Write the test", description: "a failing test first" } },
+        { type: "tool", name: "TaskCreate", input: { subject: "Fix the bug", description: "make it pass" } },
+      ],
+      [{ type: "tool", name: "TaskUpdate", input: { taskId: "1", status: "in_progress" } }],
+      [{ type: "tool", name: "TaskUpdate", input: { taskId: "1", status: "completed" } }],
+      [{ type: "tool", name: "TaskList", input: {} }],
+      [{ type: "text", text: "one done, one to go" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const end = rec.turnEnd();
+    await backend.sendMessage("plan it, then do the first step");
+    expect((await end).kind).toBe("turn_completed");
+    const lists = rec.of("task_list").map((l) => l.tasks.map((t) => `${t.id} ${t.status} ${t.subject}`));
+    expect(lists).toEqual([
+      ["1 pending Write the test"],
+      ["1 pending Write the test", "2 pending Fix the bug"],
+      ["1 in_progress Write the test", "2 pending Fix the bug"],
+      ["1 completed Write the test", "2 pending Fix the bug"],
+      // TaskList says the same as the list already held: no new card state
+    ]);
+    expect(rec.of("task_list").every((l) => l.turnId === rec.of("turn_started")[0]!.turnId)).toBe(true);
+    expect(rec.of("tool_call").filter((t) => t.tool.startsWith("Task"))).toEqual([]);
+  });
+
   it("an MCP server's tool asks as a tool; accepted, it runs and shows as a tool call with its result", async () => {
     addEchoMcpServerForClaude(configDir);
     mock.enqueue(

@@ -70,6 +70,17 @@ export function applyToTimeline(
         }),
       );
     }
+    case "task_list": {
+      // one checklist per turn, showing its latest state
+      const id = `tasks-${event.turnId ?? "session"}`;
+      return upsert(
+        items,
+        id,
+        "tasks",
+        (old) => ({ ...old, tasks: event.tasks }),
+        () => ({ kind: "tasks", id, tasks: event.tasks }),
+      );
+    }
     case "command_begin":
       return upsert(
         items,

@@ -1,5 +1,6 @@
 import type {
   AgentEvent,
+  AgentTask,
   ApprovalAnswers,
   ApprovalDecision,
   ApprovalKind,
@@ -84,6 +85,8 @@ export type TimelineItem =
       status: "started" | "completed" | "failed" | "declined";
       output?: string;
     }
+  /** The agent's checklist as of its latest change in this turn. */
+  | { kind: "tasks"; id: string; tasks: AgentTask[] }
   | {
       kind: "file_change";
       id: string;

@@ -7,6 +7,8 @@ import { useAppState } from "./context.ts";
 const DiffView = lazy(() => import("./DiffView.tsx").then((m) => m.DiffView));
 
 const TOOL_STATUS = { started: "running", completed: "done", failed: "failed", declined: "declined" } as const;
+const TASK_MARK = { pending: "○", in_progress: "▸", completed: "✓" } as const;
+const TASK_STATUS = { pending: "to do", in_progress: "in progress", completed: "done" } as const;
 
 export function Timeline({ id }: { id: string }) {
   const items = useAppState((s) => s.sessions[id]?.items ?? []);
@@ -141,6 +143,30 @@ const Item = memo(function Item({
           )}
         </article>
       );
+    case "tasks": {
+      const done = item.tasks.filter((t) => t.status === "completed").length;
+      return (
+        <article class="card tasks" data-testid="task-list" aria-label="Tasks">
+          <div class="row">
+            <strong class="grow">Tasks</strong>
+            <span class="small muted">
+              {done} of {item.tasks.length} done
+            </span>
+          </div>
+          <ul>
+            {item.tasks.map((t) => (
+              <li key={t.id} data-testid="task" data-status={t.status}>
+                <span class="mark" aria-hidden="true">
+                  {TASK_MARK[t.status]}
+                </span>{" "}
+                <span class="sr-only">{TASK_STATUS[t.status]}: </span>
+                {t.subject}
+              </li>
+            ))}
+          </ul>
+        </article>
+      );
+    }
     case "file_change":
       return (
         <article class="card" data-testid="file-change" data-status={item.status}>

@@ -172,4 +172,27 @@ describe("phone app with the real claude binary behind the wrapper", () => {
     expect(await card.getByTestId("tool-output").textContent()).toContain("the relay forwards ciphertext only");
     await shot(page, "21-claude-tool-call");
   });
+
+  it("shows claude's task list as one checklist that follows its progress", async () => {
+    mock.enqueue(
+      [
+        { type: "tool", name: "TaskCreate", input: { subject: "Write the failing test", description: "first" } },
+        { type: "tool", name: "TaskCreate", input: { subject: "Fix the parser", description: "then" } },
+      ],
+      [{ type: "tool", name: "TaskUpdate", input: { taskId: "1", status: "completed" } }],
+      [{ type: "tool", name: "TaskUpdate", input: { taskId: "2", status: "in_progress" } }],
+      [{ type: "text", text: "The test is written; fixing the parser next." }],
+    );
+    await sendPrompt(page, "plan the fix and start");
+    const list = page.getByTestId("task-list").last();
+    const statuses = () => list.getByTestId("task").evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
+    await expect.poll(statuses, { timeout: 30_000 }).toEqual(["completed", "in_progress"]);
+    expect(await list.textContent()).toContain("1 of 2 done");
+    expect(await list.getByTestId("task").allTextContents()).toEqual([
+      expect.stringContaining("Write the failing test"),
+      expect.stringContaining("Fix the parser"),
+    ]);
+    expect(await page.getByRole("article", { name: /^Tool Task/ }).count()).toBe(0);
+    await shot(page, "22-claude-task-list");
+  });
 });

@@ -31,6 +31,7 @@ import {
   SystemInit,
   UserMessage,
 } from "./schemas.ts";
+import { ClaudeTaskList, TASK_TOOLS } from "./task-list.ts";
 
 /** The flags that make `claude` a structured, many-turn, approval-asking agent on stdio. */
 export const CLAUDE_STREAM_ARGS = [
@@ -75,6 +76,8 @@ export class ClaudeStreamBackend implements CodexBackend {
   #approvals: ApprovalTable;
   #control = new Map<string, { resolve(): void; reject(e: Error): void }>();
   #tools = new Map<string, ToolCall>();
+  /** Claude's checklist (its task tools), kept for the session. */
+  #taskList = new ClaudeTaskList();
   #messageId = "";
   #blocks = new Map<number, { type: string; text: string }>();
   #closing = false;
@@ -451,6 +454,9 @@ export class ClaudeStreamBackend implements CodexBackend {
           diff,
           status: "applied",
         });
+      } else if (TASK_TOOLS.has(call.name)) {
+        if (!r.is_error && this.#taskList.apply(call.name, call.input, text))
+          this.events.emit({ kind: "task_list", turnId: call.turnId, tasks: this.#taskList.tasks() });
       } else if (!OWN_CARD_TOOLS.has(call.name)) {
         this.events.emit(
           toolCall({
@@ -551,8 +557,8 @@ export class ClaudeStreamBackend implements CodexBackend {
   }
 }
 
-/** Tools whose use the phone shows as a card of their own (a question, a plan), not as a tool call. */
-const OWN_CARD_TOOLS = new Set(["AskUserQuestion", "ExitPlanMode"]);
+/** Tools whose use the phone shows as a card of their own (a question, a plan, the task list), not as a tool call. */
+const OWN_CARD_TOOLS = new Set(["AskUserQuestion", "ExitPlanMode", ...TASK_TOOLS]);
 
 /** ExitPlanMode's plan (cut to the protocol's bound, saying so), or undefined when it has none. */
 function planOf(input: Record<string, unknown>): string | undefined {
