@@ -26,4 +26,20 @@ describe("claude task list (from its task tools' calls and results)", () => {
     expect(l.apply("TaskList", {}, "No tasks found")).toBe(true);
     expect(l.tasks()).toEqual([]);
   });
+
+  it("takes TodoWrite's todos (earlier claude versions) as the whole list", () => {
+    const l = new ClaudeTaskList();
+    const todos = [
+      { content: "Write the test", status: "completed", activeForm: "Writing the test" },
+      { content: "Fix the bug", status: "in_progress", activeForm: "Fixing the bug" },
+      { content: "Ship it", status: "pending", activeForm: "Shipping it" },
+    ];
+    expect(l.apply("TodoWrite", { todos }, "Todos have been modified successfully.")).toBe(true);
+    expect(l.tasks().map((t) => `${t.id} ${t.status} ${t.subject}`)).toEqual([
+      "1 completed Write the test",
+      "2 in_progress Fix the bug",
+      "3 pending Ship it",
+    ]);
+    expect(l.apply("TodoWrite", { todos }, "")).toBe(false);
+  });
 });

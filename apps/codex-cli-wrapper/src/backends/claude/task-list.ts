@@ -1,8 +1,11 @@
 import { type AgentTask, MAX_TASK_SUBJECT_CHARS, MAX_TASKS, TaskStatus } from "@codex-remote/protocol";
 import { clip } from "../agent-events.ts";
 
-/** Claude's task tools: their calls make up its checklist, shown as one `task_list` card. */
-export const TASK_TOOLS = new Set(["TaskCreate", "TaskUpdate", "TaskList"]);
+/**
+ * Claude's task tools: their calls make up its checklist, shown as one `task_list` card. TodoWrite
+ * is the single tool of earlier claude versions (this one has the Task tools instead).
+ */
+export const TASK_TOOLS = new Set(["TaskCreate", "TaskUpdate", "TaskList", "TodoWrite"]);
 
 const CREATED = /Task #(\S+) created/;
 const LISTED = /^#(\S+) \[(\w+)\] (.*)$/;
@@ -33,6 +36,20 @@ export class ClaudeTaskList {
       if (status.success) task.status = status.data;
       if (typeof input.subject === "string") task.subject = clip(input.subject, MAX_TASK_SUBJECT_CHARS);
       return JSON.stringify(task) !== before;
+    }
+    if (tool === "TodoWrite") {
+      // the whole list in its input: { todos: [{ content, status, activeForm }] }
+      const todos = Array.isArray(input.todos) ? (input.todos as unknown[]) : [];
+      const before = JSON.stringify(this.tasks());
+      this.#tasks.clear();
+      todos.forEach((t, i) => {
+        const todo = t && typeof t === "object" ? (t as Record<string, unknown>) : {};
+        const status = TaskStatus.safeParse(todo.status);
+        const id = String(i + 1);
+        const subject = clip(String(todo.content ?? ""), MAX_TASK_SUBJECT_CHARS);
+        this.#tasks.set(id, { id, subject, status: status.success ? status.data : "pending" });
+      });
+      return JSON.stringify(this.tasks()) !== before;
     }
     if (tool === "TaskList") {
       const listed: AgentTask[] = [];
