@@ -24,6 +24,21 @@ export const AgentTask = z.object({
 });
 export type AgentTask = z.infer<typeof AgentTask>;
 
+export const MAX_GOAL_CHARS = 4000;
+/**
+ * A goal the agent pursues over several turns, continuing by itself until it is done, paused,
+ * blocked (it needs the user) or out of budget (codex: `thread/goal`).
+ */
+export const GoalStatus = z.enum(["active", "paused", "blocked", "usage_limited", "budget_limited", "complete"]);
+export type GoalStatus = z.infer<typeof GoalStatus>;
+export const AgentGoal = z.object({
+  objective: z.string().max(MAX_GOAL_CHARS),
+  status: GoalStatus,
+  tokensUsed: z.number().int().nonnegative().optional(),
+  tokenBudget: z.number().int().positive().optional(),
+});
+export type AgentGoal = z.infer<typeof AgentGoal>;
+
 const Base = { turnId: z.string().min(1).optional() } as const;
 
 export const ApprovalKind = z.enum(["command", "file_change", "tool"]);
@@ -164,6 +179,12 @@ export const AgentEvent = z.discriminatedUnion("kind", [
     kind: z.literal("task_list"),
     ...Base,
     tasks: z.array(AgentTask).max(MAX_TASKS),
+  }),
+  z.object({
+    /** The session's goal changed (set, its status moved, or `null`: cleared). */
+    kind: z.literal("goal"),
+    ...Base,
+    goal: AgentGoal.nullable(),
   }),
   z.object({
     kind: z.literal("usage"),

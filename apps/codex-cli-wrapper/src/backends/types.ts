@@ -50,6 +50,12 @@ export interface SendMessageOptions {
  * The one integration point with a coding agent. Nothing but implementations of this interface
  * talks to an agent process.
  */
+/** What `/goal` asks of an agent: a new objective, pause or resume, or clear. */
+export type GoalChange =
+  | { readonly objective: string }
+  | { readonly status: "paused" | "active" }
+  | { readonly clear: true };
+
 export interface CodexBackend {
   readonly kind: StructuredBackendKind;
   /** The agent's thread / session id once known (after start, or after the first turn for Claude). */
@@ -81,6 +87,11 @@ export interface CodexBackend {
   interrupt(): Promise<void>;
   /** Switches to an existing thread / session; later messages continue it. */
   resume(threadId: string): Promise<void>;
+  /**
+   * Sets, pauses, resumes or clears the goal the agent pursues over turns it starts by itself
+   * (codex goals); a `goal` event follows. Absent where the agent has no goals.
+   */
+  setGoal?(change: GoalChange): Promise<void>;
   /** Stops the agent process; ends the event stream. Idempotent. */
   close(): Promise<void>;
 }

@@ -58,6 +58,10 @@ export function renderEvent(e: AgentEvent, color = false): string {
         `[tasks: ${e.tasks.map((t) => `${TASK_MARK[t.status]} ${t.subject}`).join(" · ") || "none"}]\n`,
         color,
       );
+    case "goal":
+      return e.goal
+        ? `${bold("goal", color)} ${e.goal.status.replace("_", " ")}: ${e.goal.objective}\n`
+        : dim("[goal cleared]\n", color);
     case "usage":
       return dim(`[tokens in ${e.inputTokens}, out ${e.outputTokens}]\n`, color);
     case "turn_completed":

@@ -1,6 +1,7 @@
 import type { ApprovalAnswers, ApprovalDecision } from "@codex-remote/protocol";
+import { BackendError } from "../backends/errors.ts";
 import type { HandoffSession } from "../backends/terminal/handoff.ts";
-import type { BackendStartOptions, CodexBackend, SendMessageOptions } from "../backends/types.ts";
+import type { BackendStartOptions, CodexBackend, GoalChange, SendMessageOptions } from "../backends/types.ts";
 
 /**
  * The session host's view of a TUI-with-handoff conversation as one CodexBackend: a prompt (from
@@ -47,6 +48,13 @@ export class HandoffBackend implements CodexBackend {
 
   interrupt(): Promise<void> {
     return this.handoff.interrupt();
+  }
+
+  /** Goals live in the structured backend: the conversation must be on the phone's side. */
+  async setGoal(change: GoalChange): Promise<void> {
+    const backend = this.handoff.backend;
+    if (!backend?.setGoal) throw new BackendError("unsupported", "goals: send a prompt from the phone first");
+    await backend.setGoal(change);
   }
 
   async resume(threadId: string): Promise<void> {

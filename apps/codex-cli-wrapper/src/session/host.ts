@@ -6,7 +6,7 @@ import type {
   ControlFrame,
   ControlFrameInput,
 } from "@codex-remote/protocol";
-import type { CodexBackend, TerminalBackend } from "../backends/types.ts";
+import type { CodexBackend, GoalChange, TerminalBackend } from "../backends/types.ts";
 import { WrapperError } from "../config/errors.ts";
 import type { KeyStore } from "../keys/store.ts";
 import { createSlashRouter, type SessionControls } from "../slash/builtins.ts";
@@ -572,6 +572,19 @@ export class SessionHost implements SessionControls {
     const { backend, terminal } = this.#opts;
     if (backend) await backend.interrupt();
     else terminal?.write("\x03");
+  }
+
+  async goal(change: GoalChange): Promise<string> {
+    const backend = this.#opts.backend;
+    if (!backend?.setGoal) throw new WrapperError("SLASH_USAGE", `${this.#opts.agent} has no goals (codex does)`);
+    try {
+      await backend.setGoal(change);
+    } catch (err) {
+      throw new WrapperError("SLASH_USAGE", `goal not changed: ${(err as Error).message}`);
+    }
+    if ("clear" in change) return "goal cleared";
+    if ("status" in change) return change.status === "paused" ? "goal paused" : "goal resumed";
+    return `goal set: ${change.objective}`;
   }
 
   async pair(): Promise<string> {

@@ -1,4 +1,5 @@
 import type { ApprovalAnswers, ApprovalDecision, ApprovalQuestion } from "@codex-remote/protocol";
+import type { GoalChange } from "../backends/types.ts";
 import { WrapperError } from "../config/errors.ts";
 import { answersFromChoices } from "./answers.ts";
 import { type SlashOrigin, SlashRegistry } from "./registry.ts";
@@ -19,6 +20,8 @@ export interface SessionControls {
   interrupt(origin: SlashOrigin): Promise<void> | void;
   /** Starts pairing a new device; resolves to the text shown (QR + link). */
   pair(): Promise<string> | string;
+  /** Sets, pauses, resumes or clears the agent's goal; resolves to what to show. */
+  goal(change: GoalChange): Promise<string> | string;
   /** `take` (laptop or phone asks for control), `release`, or `status`. */
   control(action: "take" | "release" | "status", origin: SlashOrigin): Promise<string> | string;
 }
@@ -109,6 +112,25 @@ export function builtinCommands(registry: SlashRegistry<SessionControls>): Slash
       run: async (ctx, _args, origin) => {
         await ctx.interrupt(origin);
         return "interrupt sent";
+      },
+    })
+    .register({
+      name: "goal",
+      usage: "/goal <objective> | pause | resume | clear",
+      summary: "give the agent a goal it keeps working on by itself (codex), or pause, resume, clear it",
+      remote: true,
+      run: (ctx, args) => {
+        const text = args.join(" ").trim();
+        if (!text) throw new WrapperError("SLASH_USAGE", "usage: /goal <objective> | pause | resume | clear");
+        const change: GoalChange =
+          text === "pause"
+            ? { status: "paused" }
+            : text === "resume"
+              ? { status: "active" }
+              : text === "clear"
+                ? { clear: true }
+                : { objective: text };
+        return ctx.goal(change);
       },
     })
     .register({

@@ -220,6 +220,50 @@ describe("codex backend (real codex app-server against a scripted Responses serv
     expect(rec.of("approval_requested")).toHaveLength(asked);
   });
 
+  it("a goal codex keeps working on by itself: set, pursued in a turn codex starts itself, completed", async () => {
+    mock.enqueue(
+      [{ type: "function", name: "create_goal", arguments: { objective: "make the tests pass" } }],
+      [{ type: "text", text: "goal set, working on it" }],
+      // codex continues on its own while the goal is active
+      [{ type: "function", name: "update_goal", arguments: { status: "complete" } }],
+      [{ type: "text", text: "the tests pass" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    const first = rec.turnEnd();
+    await backend.sendMessage("set a goal: make the tests pass");
+    expect((await first).kind).toBe("turn_completed");
+    const asked = rec.of("turn_started")[0]!.turnId;
+    const own = await rec.next("turn_started", (t) => t.turnId !== asked, 20_000);
+    await rec.next("turn_completed", (t) => t.turnId === own.turnId, 20_000);
+    expect(rec.of("goal").map((g) => [g.goal?.objective, g.goal?.status])).toEqual([
+      ["make the tests pass", "active"],
+      ["make the tests pass", "complete"],
+    ]);
+    expect(rec.of("goal").at(-1)?.turnId).toBe(own.turnId);
+    expect(rec.of("text_completed").at(-1)).toMatchObject({ turnId: own.turnId, text: "the tests pass" });
+    expect(rec.of("user_message")).toHaveLength(1);
+  });
+
+  it("/goal from the user: sets a goal codex pursues, pauses it, clears it", async () => {
+    mock.enqueue([{ type: "text", text: "on it" }], [{ type: "text", text: "still on it" }]);
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    await backend.setGoal({ objective: "keep the build green" });
+    await rec.next("goal", (g) => g.goal?.status === "active", 20_000);
+    // codex starts work on the goal by itself
+    await rec.next("turn_started", () => true, 20_000);
+    await rec.next("turn_completed", () => true, 20_000);
+    await backend.setGoal({ status: "paused" });
+    await rec.next("goal", (g) => g.goal?.status === "paused", 20_000);
+    await backend.setGoal({ clear: true });
+    await rec.next("goal", (g) => g.goal === null, 20_000);
+    expect(rec.of("goal").map((g) => g.goal?.status ?? "cleared")).toEqual(["active", "paused", "cleared"]);
+    expect(rec.of("goal")[0]!.goal?.objective).toBe("keep the build green");
+  });
+
   it("declines a patch: the file is not written and the change is reported declined", async () => {
     mock.enqueue([{ type: "patch", input: PATCH }], [{ type: "text", text: "left it" }]);
     const backend = make();

@@ -22,6 +22,10 @@ function controls(questions: Record<string, ApprovalQuestion[]> = {}) {
     },
     pair: () => "QR",
     control: (a, o) => `${a} by ${o.kind}`,
+    goal: (change) => {
+      calls.push(`goal:${JSON.stringify(change)}`);
+      return "ok";
+    },
   };
   return { ctl, calls, pending };
 }
@@ -47,6 +51,22 @@ describe("slash router", () => {
     expect(await r.dispatch(ctl, "/interrupt", local)).toBe("interrupt sent");
     expect(await r.dispatch(ctl, "/control", phone)).toBe("take by remote");
     expect(calls).toEqual(["req-1:accept:remote", "req-2:decline:local", "interrupt"]);
+  });
+
+  it("/goal sets an objective, pauses, resumes or clears", async () => {
+    const r = createSlashRouter();
+    const { ctl, calls } = controls();
+    await r.dispatch(ctl, "/goal make every test pass", phone);
+    await r.dispatch(ctl, "/goal pause", phone);
+    await r.dispatch(ctl, "/goal resume", local);
+    await r.dispatch(ctl, "/goal clear", local);
+    await expect(r.dispatch(ctl, "/goal", local)).rejects.toMatchObject({ code: "SLASH_USAGE" });
+    expect(calls).toEqual([
+      'goal:{"objective":"make every test pass"}',
+      'goal:{"status":"paused"}',
+      'goal:{"status":"active"}',
+      'goal:{"clear":true}',
+    ]);
   });
 
   it("/answer picks options by number, several for a multi-select, or takes the user's own words", async () => {

@@ -189,7 +189,7 @@ function drain(s: SessionView, at: number): SessionView {
 
 function applyEvent(s: SessionView, event: AgentEvent, at: number, seq: number): SessionView {
   const items = applyToTimeline(s.items, event, seq);
-  let { turnActive, agent } = s;
+  let { turnActive, agent, goal } = s;
   const extra: Partial<SessionView> = {};
   switch (event.kind) {
     case "turn_started":
@@ -208,10 +208,22 @@ function applyEvent(s: SessionView, event: AgentEvent, at: number, seq: number):
     case "usage":
       extra.usage = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
       break;
+    case "goal":
+      goal = event.goal ?? undefined;
+      break;
     default:
       break;
   }
-  return { ...s, ...extra, agent, turnActive, items, lastActivity: Math.max(s.lastActivity, at) };
+  const { goal: _previous, ...rest } = s;
+  return {
+    ...rest,
+    ...extra,
+    ...(goal ? { goal } : {}),
+    agent,
+    turnActive,
+    items,
+    lastActivity: Math.max(s.lastActivity, at),
+  };
 }
 
 function applySnapshot(s: SessionView, seq: number, events: AgentEvent[], at: number): SessionView {

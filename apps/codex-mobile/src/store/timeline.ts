@@ -10,6 +10,7 @@ export function applyToTimeline(
   switch (event.kind) {
     case "session_started":
     case "usage":
+    case "goal":
       return items;
     case "turn_started":
       return [...items, { kind: "turn", id: turnId(seq, event.turnId), status: "started" }];

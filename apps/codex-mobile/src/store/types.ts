@@ -1,5 +1,6 @@
 import type {
   AgentEvent,
+  AgentGoal,
   AgentTask,
   ApprovalAnswers,
   ApprovalDecision,
@@ -149,6 +150,8 @@ export interface SessionView {
   terminal: TerminalBuffer;
   commands: readonly SlashCommand[];
   usage?: { inputTokens: number; outputTokens: number };
+  /** The goal the agent pursues over turns it starts by itself (codex goals), while one is set. */
+  goal?: AgentGoal;
 }
 
 export interface TerminalBuffer {

@@ -1,3 +1,4 @@
+import type { AgentGoal } from "@codex-remote/protocol";
 import { lazy, Suspense } from "preact/compat";
 import { sessionState } from "../store/reduce.ts";
 import { Composer } from "./Composer.tsx";
@@ -44,6 +45,7 @@ export function SessionScreen({ id, tab: chosen }: { id: string; tab: "timeline"
         </span>
       </header>
       <ControlBanner id={id} />
+      {session.goal && <GoalBanner goal={session.goal} />}
       {session.sync.resync !== "none" && <ResyncBanner id={id} waiting={session.sync.pending.size} />}
       {(session.mode === "terminal" || session.terminal.version > 0) && (
         <div class="tabs" role="tablist" aria-label="Session views">
@@ -86,6 +88,35 @@ function ResyncBanner({ id, waiting }: { id: string; waiting: number }) {
         <button type="button" onClick={() => store.dispatch({ type: "skip_missing", sessionId: id, at: Date.now() })}>
           Continue without them
         </button>
+      )}
+    </div>
+  );
+}
+
+const GOAL_LABEL: Record<AgentGoal["status"], string> = {
+  active: "working on it",
+  paused: "paused",
+  blocked: "blocked: needs you",
+  usage_limited: "stopped: usage limit",
+  budget_limited: "stopped: token budget used",
+  complete: "done",
+};
+
+/** The goal the agent keeps working on by itself, and where it stands. */
+function GoalBanner({ goal }: { goal: AgentGoal }) {
+  return (
+    <div class="banner goal" role="status" data-testid="goal" data-status={goal.status}>
+      <div class="row">
+        <strong class="grow">Goal</strong>
+        <span class="badge" data-state={goal.status}>
+          {GOAL_LABEL[goal.status]}
+        </span>
+      </div>
+      <div class="goal-objective">{goal.objective}</div>
+      {goal.tokenBudget !== undefined && (
+        <div class="small muted">
+          {(goal.tokensUsed ?? 0).toLocaleString()} of {goal.tokenBudget.toLocaleString()} tokens
+        </div>
       )}
     </div>
   );

@@ -65,4 +65,26 @@ describe("phone app with the real codex binary behind the wrapper", () => {
       .toContain("printed codex-on-the-phone");
     await shot(page, "14-codex-real-binary");
   });
+
+  it("shows the goal codex keeps working on by itself, and that it is done", async () => {
+    mock.enqueue(
+      [{ type: "function", name: "create_goal", arguments: { objective: "make every test pass" } }],
+      [{ type: "text", text: "Goal set; working on it." }],
+      // codex goes on by itself while the goal is active
+      [{ type: "text", text: "Still on it: one test left." }],
+      [{ type: "function", name: "update_goal", arguments: { status: "complete" } }],
+      [{ type: "text", text: "Every test passes." }],
+    );
+    await sendPrompt(page, "set a goal: make every test pass");
+    const goal = page.getByTestId("goal");
+    await goal.waitFor({ timeout: 30_000 });
+    expect(await goal.textContent()).toContain("make every test pass");
+    await expect.poll(() => goal.getAttribute("data-status"), { timeout: 30_000 }).toBe("complete");
+    await expect
+      .poll(() => page.getByTestId("agent-text").last().textContent(), { timeout: 30_000 })
+      .toContain("Every test passes.");
+    // the turns codex started by itself are on the phone too
+    expect(await page.getByTestId("agent-text").filter({ hasText: "one test left" }).count()).toBe(1);
+    await shot(page, "15-codex-goal");
+  });
 });

@@ -1,7 +1,10 @@
 import {
   type AgentEvent,
+  type AgentGoal,
   type ApprovalAnswers,
   type ApprovalDecision,
+  type GoalStatus,
+  MAX_GOAL_CHARS,
   MAX_TOOL_SUMMARY_CHARS,
 } from "@codex-remote/protocol";
 import type { z } from "zod";
@@ -10,7 +13,13 @@ import { ApprovalTable } from "../approvals.ts";
 import { BackendError } from "../errors.ts";
 import { EventHub } from "../event-stream.ts";
 import { resolveAgent } from "../resolve-binary.ts";
-import type { AgentProcessOptions, BackendStartOptions, CodexBackend, SendMessageOptions } from "../types.ts";
+import type {
+  AgentProcessOptions,
+  BackendStartOptions,
+  CodexBackend,
+  GoalChange,
+  SendMessageOptions,
+} from "../types.ts";
 import { changeFiles, proposedDiff } from "./diff.ts";
 import { AppServerRpc, type RequestIdValue } from "./rpc.ts";
 import {
@@ -20,6 +29,8 @@ import {
   ErrorNote,
   FileChangeApprovalParams,
   type FileUpdate,
+  GoalCleared,
+  GoalUpdated,
   type Item,
   ItemNotification,
   McpToolApprovalParams,
@@ -34,6 +45,15 @@ import {
   TurnStartResult,
   TurnSteerResult,
 } from "./schemas.ts";
+
+const GOAL_STATUS = {
+  active: "active",
+  paused: "paused",
+  blocked: "blocked",
+  usageLimited: "usage_limited",
+  budgetLimited: "budget_limited",
+  complete: "complete",
+} as const satisfies Record<string, GoalStatus>;
 
 const DECISION: Record<ApprovalDecision, string> = {
   accept: "accept",
@@ -212,6 +232,18 @@ export class CodexAppServerBackend implements CodexBackend {
     await rpc.request("turn/interrupt", { threadId: this.#threadId, turnId: turn.id });
   }
 
+  /** The user's goal change, through `thread/goal/set` / `thread/goal/clear` (origin "user"). */
+  async setGoal(change: GoalChange): Promise<void> {
+    const rpc = this.#requireRpc();
+    const base = { threadId: this.#threadId, origin: "user" };
+    try {
+      if ("clear" in change) await rpc.request("thread/goal/clear", base);
+      else await rpc.request("thread/goal/set", { ...base, ...change });
+    } catch (err) {
+      throw new BackendError("agent_error", `codex refused the goal change: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
   /** Resolves when no turn is running. */
   idle(): Promise<void> {
     if (!this.#turn) return Promise.resolve();
@@ -320,6 +352,15 @@ export class CodexAppServerBackend implements CodexBackend {
       case "turn/diff/updated": {
         const p = parse(TurnDiffUpdated);
         if (p) this.#onTurnDiff(p.turnId, p.diff);
+        return;
+      }
+      case "thread/goal/updated": {
+        const p = parse(GoalUpdated);
+        if (p) this.#onGoal(p.turnId ?? this.#turn?.id, p.goal);
+        return;
+      }
+      case "thread/goal/cleared": {
+        if (parse(GoalCleared)) this.#onGoal(this.#turn?.id, null);
         return;
       }
       case "thread/tokenUsage/updated": {
@@ -434,6 +475,27 @@ export class CodexAppServerBackend implements CodexBackend {
     } else return;
     const status = started ? "started" : declined ? "declined" : failed ? "failed" : "completed";
     this.#emit(toolCall({ turnId, itemId: item.id, tool, summary, status, output }));
+  }
+
+  #lastGoal = "null";
+  /**
+   * The thread's goal (codex pursues it over turns it starts by itself). Codex reports it after
+   * every step with the tokens used so far; the event goes out when the objective, status or
+   * budget changed, not for every token count.
+   */
+  #onGoal(turnId: string | undefined, g: z.infer<typeof GoalUpdated>["goal"] | null): void {
+    const goal: AgentGoal | null = g
+      ? {
+          objective: clip(g.objective, MAX_GOAL_CHARS),
+          status: GOAL_STATUS[g.status],
+          tokensUsed: Math.max(0, Math.round(g.tokensUsed)),
+          ...(g.tokenBudget !== null && g.tokenBudget > 0 ? { tokenBudget: Math.round(g.tokenBudget) } : {}),
+        }
+      : null;
+    const key = goal ? JSON.stringify([goal.objective, goal.status, goal.tokenBudget]) : "null";
+    if (key === this.#lastGoal) return;
+    this.#lastGoal = key;
+    this.#emit({ kind: "goal", ...(turnId ? { turnId } : {}), goal });
   }
 
   /** turn/diff/updated carries the turn's whole unified diff after changes were applied. */

@@ -16,6 +16,8 @@ import type { ItemCompletedNotification } from "./generated/v2/ItemCompletedNoti
 import type { ItemStartedNotification } from "./generated/v2/ItemStartedNotification.ts";
 import type { ReasoningTextDeltaNotification } from "./generated/v2/ReasoningTextDeltaNotification.ts";
 import type { ServerRequestResolvedNotification } from "./generated/v2/ServerRequestResolvedNotification.ts";
+import type { ThreadGoalClearedNotification } from "./generated/v2/ThreadGoalClearedNotification.ts";
+import type { ThreadGoalUpdatedNotification } from "./generated/v2/ThreadGoalUpdatedNotification.ts";
 import type { ThreadResumeResponse } from "./generated/v2/ThreadResumeResponse.ts";
 import type { ThreadStartResponse } from "./generated/v2/ThreadStartResponse.ts";
 import type { ThreadTokenUsageUpdatedNotification } from "./generated/v2/ThreadTokenUsageUpdatedNotification.ts";
@@ -160,6 +162,17 @@ export const TokenUsageUpdated = z.object({
   tokenUsage: z.object({ total: Breakdown, last: Breakdown }),
 });
 export const _usage: Conforms<ThreadTokenUsageUpdatedNotification, typeof TokenUsageUpdated> = true;
+
+const ThreadGoal = z.object({
+  objective: z.string(),
+  status: z.enum(["active", "paused", "blocked", "usageLimited", "budgetLimited", "complete"]),
+  tokenBudget: z.number().nullable(),
+  tokensUsed: z.number(),
+});
+export const GoalUpdated = z.object({ threadId: z.string(), turnId: z.string().nullable(), goal: ThreadGoal });
+export const _goal: Conforms<ThreadGoalUpdatedNotification, typeof GoalUpdated> = true;
+export const GoalCleared = z.object({ threadId: z.string() });
+export const _goalCleared: Conforms<ThreadGoalClearedNotification, typeof GoalCleared> = true;
 
 export const ErrorNote = z.object({
   error: TurnError,
