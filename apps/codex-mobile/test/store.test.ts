@@ -262,6 +262,18 @@ describe("store: frames in, view model out", () => {
     ]);
   });
 
+  it("keeps the session's goal from the newest goal event; a cleared goal is gone", () => {
+    let state = run(inOrder.slice(0, 3));
+    const goal = { objective: "green build", status: "active" as const, tokensUsed: 10 };
+    state = reduce(state, ev(4, { kind: "goal", turnId: "t1", goal }));
+    expect(state.sessions[S]!.goal).toEqual(goal);
+    state = reduce(state, ev(5, { kind: "goal", goal: { ...goal, status: "blocked" } }));
+    expect(state.sessions[S]!.goal?.status).toBe("blocked");
+    state = reduce(state, ev(6, { kind: "goal", goal: null }));
+    expect("goal" in state.sessions[S]!).toBe(false);
+    expect(state.sessions[S]!.items.some((i) => i.id.startsWith("goal"))).toBe(false);
+  });
+
   it("lists sessions by last activity with agent and folder", () => {
     let state = run([{ type: "session_open", sessionId: "a", agent: "codex", cwd: "/p/a", mode: "structured", at: 5 }]);
     state = reduce(state, {
