@@ -173,6 +173,15 @@ describe("push: content-free, skipped for active devices, outcomes counted, dead
       const before = apnsSeen.length;
       await host.notify(room, "turn_completed");
       await until(() => apnsSeen.length === before + 1, 20_000, "one more apns");
+      // a goal the agent cannot go on with: its own category, still no content
+      await host.notify(room, "attention_needed");
+      await until(() => apnsSeen.length === before + 2, 20_000, "the attention push");
+      const attention = JSON.parse(apnsSeen.at(-1)!.body);
+      expect([attention.category, attention.room, attention.aps.alert.body]).toEqual([
+        "attention_needed",
+        room,
+        "Your agent needs you to go on",
+      ]);
       host.close();
     } finally {
       await r.close();

@@ -16,6 +16,7 @@ import { BackendVoiceAgent } from "../voice/backend-agent.ts";
 import { VoiceBridge } from "../voice/bridge.ts";
 import { ApprovalBook } from "./approvals.ts";
 import { EventLog } from "./event-log.ts";
+import { PushPolicy } from "./push-policy.ts";
 import { TerminalMirror } from "./terminal-mirror.ts";
 import type { HostTransport, TransportHandlers } from "./transport.ts";
 
@@ -88,6 +89,7 @@ export class SessionHost implements SessionControls {
   readonly voice: VoiceBridge | undefined;
   #opts: SessionHostOptions;
   #controller: Controller = { kind: "local" };
+  readonly #push = new PushPolicy();
   /** Last agent-event seq handed to the transport for each phone (its channel delivers it in order). */
   #cursors = new Map<string, number>();
   /** Last agent-event seq each phone acknowledged: where a new channel (phone reconnected) resumes. */
@@ -206,9 +208,8 @@ export class SessionHost implements SessionControls {
     const entry = this.log.append(event);
     this.#opts.view.event(event);
     const transport = this.#opts.transport;
-    if (event.kind === "approval_requested") transport?.notify?.("approval_needed");
-    else if (event.kind === "turn_completed") transport?.notify?.("turn_completed");
-    else if (event.kind === "error" && event.fatal) transport?.notify?.("error");
+    const push = this.#push.categoryFor(event);
+    if (push) transport?.notify?.(push);
     if (!transport?.online) return;
     for (const id of transport.attachedDevices()) {
       const cursor = this.#cursors.get(id);

@@ -17,7 +17,7 @@ import {
   signMessage,
   utf8Encode,
 } from "@codex-remote/protocol";
-import { type DeliverEnvelope, RelayClient } from "@codex-remote/protocol/relay";
+import { type DeliverEnvelope, type PushCategory, RelayClient } from "@codex-remote/protocol/relay";
 import type { KeyStore } from "../keys/store.ts";
 import type { HostTransport, TransportHandlers } from "./transport.ts";
 
@@ -223,7 +223,7 @@ export class RelayTransport implements HostTransport {
     if (this.#online) await this.client.refuseControl(this.room, deviceId);
   }
 
-  notify(category: "approval_needed" | "turn_completed" | "error"): void {
+  notify(category: PushCategory): void {
     if (this.#online) this.client.notify(this.room, category).catch(() => {});
   }
 

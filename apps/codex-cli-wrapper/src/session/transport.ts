@@ -1,4 +1,5 @@
 import type { AudioFrame, BinaryFrame, ControlFrame, ControlFrameInput } from "@codex-remote/protocol";
+import type { PushCategory } from "@codex-remote/protocol/relay";
 
 /** What the session host hears from the phones' side (already opened and decoded). */
 export interface TransportHandlers {
@@ -39,7 +40,7 @@ export interface HostTransport {
   /** Relay-level refusal of a phone's control request (the relay tells that phone). */
   refuseControl?(deviceId: string): Promise<void>;
   /** A content-free push to the phones that are not looking (the relay decides who gets one). */
-  notify?(category: "approval_needed" | "turn_completed" | "error"): void;
+  notify?(category: PushCategory): void;
   /** Tells the relay to cut the device; the transport refuses it from now on. */
   revokeDevice(deviceId: string): Promise<void>;
   setHandlers(handlers: TransportHandlers): void;

@@ -76,6 +76,7 @@ const TITLES: Record<string, string> = {
   approval_needed: "Approval needed",
   turn_completed: "Agent finished",
   error: "Agent error",
+  attention_needed: "Agent needs you",
 };
 
 sw.addEventListener("push", (e: PushEv) => {

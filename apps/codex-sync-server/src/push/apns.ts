@@ -25,6 +25,7 @@ const GENERIC_TEXT: Record<PushMessage["category"], string> = {
   approval_needed: "Your agent needs an approval",
   turn_completed: "Your agent finished a turn",
   error: "Your agent stopped with an error",
+  attention_needed: "Your agent needs you to go on",
 };
 
 /** APNs with token auth (.p8) through @parse/node-apn. 400 BadDeviceToken / 410 Unregistered = gone. */

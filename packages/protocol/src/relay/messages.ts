@@ -25,7 +25,8 @@ export const DeviceKind = z.enum(["host", "phone"]);
 export type DeviceKind = z.infer<typeof DeviceKind>;
 export const RoutingClass = z.enum(["output", "input", "control"]);
 export type RoutingClass = z.infer<typeof RoutingClass>;
-export const PushCategory = z.enum(["approval_needed", "turn_completed", "error"]);
+/** attention_needed: the agent stopped pursuing its goal and waits for the user (blocked, out of budget). */
+export const PushCategory = z.enum(["approval_needed", "turn_completed", "error", "attention_needed"]);
 export type PushCategory = z.infer<typeof PushCategory>;
 
 export const WebPushSubscription = z.object({
