@@ -269,7 +269,9 @@ describe("store: frames in, view model out", () => {
     expect(state.sessions[S]!.goal).toEqual(goal);
     state = reduce(state, ev(5, { kind: "goal", goal: { ...goal, status: "blocked" } }));
     expect(state.sessions[S]!.goal?.status).toBe("blocked");
-    state = reduce(state, ev(6, { kind: "goal", goal: null }));
+    state = reduce(state, ev(6, { kind: "turn_completed", turnId: "t1" }));
+    expect(sessionState(state.sessions[S]!)).toBe("needs_you");
+    state = reduce(state, ev(7, { kind: "goal", goal: null }));
     expect("goal" in state.sessions[S]!).toBe(false);
     expect(state.sessions[S]!.items.some((i) => i.id.startsWith("goal"))).toBe(false);
   });

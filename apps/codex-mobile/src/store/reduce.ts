@@ -260,6 +260,9 @@ export function sessionState(s: SessionView): SessionState {
   if (!s.online || s.closed) return "offline";
   if (pendingApprovals(s.items).length > 0) return "waiting_for_approval";
   if (s.turnActive) return "working";
+  // a goal the agent cannot go on with waits for the user as much as an approval does
+  const goal = s.goal?.status;
+  if (goal === "blocked" || goal === "usage_limited" || goal === "budget_limited") return "needs_you";
   return "idle";
 }
 

@@ -57,7 +57,7 @@ export type ConnectionState = "offline" | "connecting" | "online" | "reconnectin
 export type SessionMode = "structured" | "terminal";
 /** none: the laptop has control; requested: asked, not answered; granted: this phone drives; revoked: taken back. */
 export type ControlState = "none" | "requested" | "granted" | "revoked" | "refused";
-export type SessionState = "working" | "waiting_for_approval" | "idle" | "offline";
+export type SessionState = "working" | "waiting_for_approval" | "needs_you" | "idle" | "offline";
 
 export interface SlashCommand {
   name: string;

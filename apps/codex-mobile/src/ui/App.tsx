@@ -24,13 +24,16 @@ export function App() {
 
 /**
  * A notification carries no content, so its tap lands here: once the app has caught up, go to the
- * session waiting for an approval (the push's usual reason), else to the list.
+ * session waiting for the user (an approval, the push's usual reason, or a goal it cannot go on
+ * with), else to the list.
  */
 function OpenFromNotification() {
   const { store } = useServices();
   useEffect(() => {
     const pick = () => {
-      const waiting = sessionList(store.state).find((s) => s.state === "waiting_for_approval");
+      const waiting = sessionList(store.state).find(
+        (s) => s.state === "waiting_for_approval" || s.state === "needs_you",
+      );
       if (waiting) navigate({ name: "session", id: waiting.id, tab: "timeline" }, true);
       return waiting !== undefined;
     };

@@ -3,6 +3,7 @@ import type { SessionState } from "../store/types.ts";
 export const STATE_LABEL: Record<SessionState, string> = {
   working: "working",
   waiting_for_approval: "needs approval",
+  needs_you: "needs you",
   idle: "idle",
   offline: "offline",
 };
