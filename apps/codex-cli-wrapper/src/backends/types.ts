@@ -56,6 +56,10 @@ export type GoalChange =
   | { readonly status: "paused" | "active" }
   | { readonly clear: true };
 
+/** The working modes `/mode` switches between (see CodexBackend.setMode). */
+export const AGENT_MODES = ["default", "plan", "accept_edits"] as const;
+export type AgentMode = (typeof AGENT_MODES)[number];
+
 export interface CodexBackend {
   readonly kind: StructuredBackendKind;
   /** The agent's thread / session id once known (after start, or after the first turn for Claude). */
@@ -92,6 +96,12 @@ export interface CodexBackend {
    * (codex goals); a `goal` event follows. Absent where the agent has no goals.
    */
   setGoal?(change: GoalChange): Promise<void>;
+  /**
+   * Switches how the agent works from the next step on (claude's permission modes): `plan` plans
+   * without changing anything, `accept_edits` applies file edits without asking (commands still
+   * ask), `default` asks as configured. Absent where the agent has no modes.
+   */
+  setMode?(mode: AgentMode): Promise<void>;
   /** Stops the agent process; ends the event stream. Idempotent. */
   close(): Promise<void>;
 }

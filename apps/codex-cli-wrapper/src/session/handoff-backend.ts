@@ -1,7 +1,13 @@
 import type { ApprovalAnswers, ApprovalDecision } from "@codex-remote/protocol";
 import { BackendError } from "../backends/errors.ts";
 import type { HandoffSession } from "../backends/terminal/handoff.ts";
-import type { BackendStartOptions, CodexBackend, GoalChange, SendMessageOptions } from "../backends/types.ts";
+import type {
+  AgentMode,
+  BackendStartOptions,
+  CodexBackend,
+  GoalChange,
+  SendMessageOptions,
+} from "../backends/types.ts";
 
 /**
  * The session host's view of a TUI-with-handoff conversation as one CodexBackend: a prompt (from
@@ -55,6 +61,12 @@ export class HandoffBackend implements CodexBackend {
     const backend = this.handoff.backend;
     if (!backend?.setGoal) throw new BackendError("unsupported", "goals: send a prompt from the phone first");
     await backend.setGoal(change);
+  }
+
+  async setMode(mode: AgentMode): Promise<void> {
+    const backend = this.handoff.backend;
+    if (!backend?.setMode) throw new BackendError("unsupported", "modes: send a prompt from the phone first");
+    await backend.setMode(mode);
   }
 
   async resume(threadId: string): Promise<void> {

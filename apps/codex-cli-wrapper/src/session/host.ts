@@ -1,12 +1,13 @@
-import type {
-  AgentEvent,
-  ApprovalAnswers,
-  ApprovalDecision,
-  ApprovalQuestion,
-  ControlFrame,
-  ControlFrameInput,
+import {
+  type AgentEvent,
+  type ApprovalAnswers,
+  type ApprovalDecision,
+  type ApprovalQuestion,
+  type ControlFrame,
+  type ControlFrameInput,
+  MAX_ACK_RESULT_CHARS,
 } from "@codex-remote/protocol";
-import type { CodexBackend, GoalChange, TerminalBackend } from "../backends/types.ts";
+import type { AgentMode, CodexBackend, GoalChange, TerminalBackend } from "../backends/types.ts";
 import { WrapperError } from "../config/errors.ts";
 import type { KeyStore } from "../keys/store.ts";
 import { createSlashRouter, type SessionControls } from "../slash/builtins.ts";
@@ -27,6 +28,12 @@ export interface LocalView {
   /** Terminal agents: the PTY's bytes for the local screen (called synchronously, first). */
   terminalOutput?(bytes: Uint8Array): void;
 }
+
+const MODE_TEXT: Record<AgentMode, string> = {
+  default: "default (asks as configured)",
+  plan: "plan (plans, changes nothing)",
+  accept_edits: "accept edits (file edits without asking; commands still ask)",
+};
 
 export type Controller = { readonly kind: "local" } | { readonly kind: "remote"; readonly deviceId: string };
 
@@ -90,6 +97,8 @@ export class SessionHost implements SessionControls {
   #opts: SessionHostOptions;
   #controller: Controller = { kind: "local" };
   readonly #push = new PushPolicy();
+  /** The mode last set with /mode (the agent starts in its configured one). */
+  #mode: AgentMode | undefined;
   /** Last agent-event seq handed to the transport for each phone (its channel delivers it in order). */
   #cursors = new Map<string, number>();
   /** Last agent-event seq each phone acknowledged: where a new channel (phone reconnected) resumes. */
@@ -362,6 +371,7 @@ export class SessionHost implements SessionControls {
               type: "ack",
               ...(frame.id ? { ref: frame.id } : {}),
               sessionId: this.sessionId,
+              result: text.length > MAX_ACK_RESULT_CHARS ? `${text.slice(0, MAX_ACK_RESULT_CHARS - 1)}…` : text,
             });
             this.#opts.view.notice(`phone: ${line.trim()} → ${text.split("\n")[0]}`);
             return;
@@ -542,6 +552,7 @@ export class SessionHost implements SessionControls {
       `agent: ${this.#opts.agent}${this.#opts.backend?.threadId ? ` (thread ${this.#opts.backend.threadId})` : ""}`,
       `relay: ${relay}; phones attached: ${phones.length}`,
       `control: ${ctl}`,
+      ...(this.#mode ? [`mode: ${MODE_TEXT[this.#mode]}`] : []),
       `pending approvals: ${pending.length === 0 ? "none" : pending.join(", ")}`,
       `events: ${this.log.head}`,
     ].join("\n");
@@ -573,6 +584,18 @@ export class SessionHost implements SessionControls {
     const { backend, terminal } = this.#opts;
     if (backend) await backend.interrupt();
     else terminal?.write("\x03");
+  }
+
+  async mode(mode: AgentMode): Promise<string> {
+    const backend = this.#opts.backend;
+    if (!backend?.setMode) throw new WrapperError("SLASH_USAGE", `${this.#opts.agent} has no modes (claude does)`);
+    try {
+      await backend.setMode(mode);
+    } catch (err) {
+      throw new WrapperError("SLASH_USAGE", `mode not changed: ${(err as Error).message}`);
+    }
+    this.#mode = mode;
+    return `mode: ${MODE_TEXT[mode]}`;
   }
 
   async goal(change: GoalChange): Promise<string> {

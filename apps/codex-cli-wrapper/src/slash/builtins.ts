@@ -1,5 +1,5 @@
 import type { ApprovalAnswers, ApprovalDecision, ApprovalQuestion } from "@codex-remote/protocol";
-import type { GoalChange } from "../backends/types.ts";
+import { AGENT_MODES, type AgentMode, type GoalChange } from "../backends/types.ts";
 import { WrapperError } from "../config/errors.ts";
 import { answersFromChoices } from "./answers.ts";
 import { type SlashOrigin, SlashRegistry } from "./registry.ts";
@@ -20,6 +20,8 @@ export interface SessionControls {
   interrupt(origin: SlashOrigin): Promise<void> | void;
   /** Starts pairing a new device; resolves to the text shown (QR + link). */
   pair(): Promise<string> | string;
+  /** Switches the agent's working mode (claude: plan, accept edits, default); resolves to what to show. */
+  mode(mode: AgentMode): Promise<string> | string;
   /** Sets, pauses, resumes or clears the agent's goal; resolves to what to show. */
   goal(change: GoalChange): Promise<string> | string;
   /** `take` (laptop or phone asks for control), `release`, or `status`. */
@@ -112,6 +114,18 @@ export function builtinCommands(registry: SlashRegistry<SessionControls>): Slash
       run: async (ctx, _args, origin) => {
         await ctx.interrupt(origin);
         return "interrupt sent";
+      },
+    })
+    .register({
+      name: "mode",
+      usage: `/mode ${AGENT_MODES.join(" | ").replace("accept_edits", "accept-edits")}`,
+      summary: "plan without changing anything, apply edits without asking, or ask as configured (claude)",
+      remote: true,
+      run: (ctx, args) => {
+        const mode = (args[0] ?? "").replace("-", "_");
+        if (!(AGENT_MODES as readonly string[]).includes(mode))
+          throw new WrapperError("SLASH_USAGE", "usage: /mode default | plan | accept-edits", args[0]);
+        return ctx.mode(mode as AgentMode);
       },
     })
     .register({

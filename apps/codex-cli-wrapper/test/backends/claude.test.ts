@@ -230,6 +230,40 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     expect(rec.of("tool_call").filter((t) => t.tool.startsWith("Task"))).toEqual([]);
   });
 
+  it("/mode: plan mode reaches claude; accept-edits writes a file without asking; back to default asks again", async () => {
+    mock.enqueue(
+      [{ type: "text", text: "Here is how I would do it." }],
+      [{ type: "tool", name: "Write", input: { file_path: join(cwd, "a.txt"), content: "a\n" } }],
+      [{ type: "text", text: "wrote a.txt" }],
+      [{ type: "tool", name: "Write", input: { file_path: join(cwd, "b.txt"), content: "b\n" } }],
+      [{ type: "text", text: "not writing b.txt" }],
+    );
+    const backend = make();
+    const rec = new Recorder(backend);
+    await backend.start({ cwd, approvalPolicy: "ask" });
+    await backend.setMode("plan");
+    let end = rec.turnEnd();
+    await backend.sendMessage("how would you add a.txt?");
+    expect((await end).kind).toBe("turn_completed");
+    expect(JSON.stringify(mock.requests.at(-1)?.body)).toMatch(/plan mode is active/i);
+
+    await backend.setMode("accept_edits");
+    end = rec.turnEnd();
+    await backend.sendMessage("add a.txt");
+    expect((await end).kind).toBe("turn_completed");
+    expect(readFileSync(join(cwd, "a.txt"), "utf8")).toBe("a\n");
+    expect(rec.of("approval_requested")).toHaveLength(0);
+
+    await backend.setMode("default");
+    end = rec.turnEnd();
+    await backend.sendMessage("add b.txt");
+    const ask = await rec.next("approval_requested");
+    expect(ask.approval).toBe("file_change");
+    await backend.respondApproval(ask.requestId, "decline");
+    expect((await end).kind).toBe("turn_completed");
+    expect(existsSync(join(cwd, "b.txt"))).toBe(false);
+  });
+
   it("an MCP server's tool asks as a tool; accepted, it runs and shows as a tool call with its result", async () => {
     addEchoMcpServerForClaude(configDir);
     mock.enqueue(

@@ -22,6 +22,10 @@ function controls(questions: Record<string, ApprovalQuestion[]> = {}) {
     },
     pair: () => "QR",
     control: (a, o) => `${a} by ${o.kind}`,
+    mode: (m) => {
+      calls.push(`mode:${m}`);
+      return `mode ${m}`;
+    },
     goal: (change) => {
       calls.push(`goal:${JSON.stringify(change)}`);
       return "ok";
@@ -51,6 +55,17 @@ describe("slash router", () => {
     expect(await r.dispatch(ctl, "/interrupt", local)).toBe("interrupt sent");
     expect(await r.dispatch(ctl, "/control", phone)).toBe("take by remote");
     expect(calls).toEqual(["req-1:accept:remote", "req-2:decline:local", "interrupt"]);
+  });
+
+  it("/mode switches between default, plan and accept-edits", async () => {
+    const r = createSlashRouter();
+    const { ctl, calls } = controls();
+    await r.dispatch(ctl, "/mode plan", phone);
+    await r.dispatch(ctl, "/mode accept-edits", phone);
+    await r.dispatch(ctl, "/mode default", local);
+    await expect(r.dispatch(ctl, "/mode yolo", local)).rejects.toMatchObject({ code: "SLASH_USAGE" });
+    await expect(r.dispatch(ctl, "/mode", local)).rejects.toMatchObject({ code: "SLASH_USAGE" });
+    expect(calls).toEqual(["mode:plan", "mode:accept_edits", "mode:default"]);
   });
 
   it("/goal sets an objective, pauses, resumes or clears", async () => {

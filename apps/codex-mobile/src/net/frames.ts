@@ -73,6 +73,10 @@ export function frameToInputs(
         },
       ];
     }
+    case "ack":
+      // a slash command's answer (what the laptop printed for it)
+      if (!frame.result || !frame.sessionId) return [];
+      return [{ type: "notice", sessionId: frame.sessionId, code: "SLASH_RESULT", message: frame.result, at }];
     case "terminal_resize":
       return [{ type: "terminal_size", sessionId: frame.sessionId, cols: frame.cols, rows: frame.rows }];
     case "presence":

@@ -11,6 +11,7 @@ export const DEFAULT_COMMANDS: SlashCommand[] = [
   { name: "deny", description: "Deny the pending request" },
   { name: "interrupt", description: "Stop the current turn" },
   { name: "control", description: "Who is in control" },
+  { name: "mode", description: "Claude: plan, accept-edits or default" },
   { name: "goal", description: "A goal the agent keeps working on (codex): text, pause, resume, clear" },
   { name: "pair", description: "Show pairing info" },
 ];

@@ -131,6 +131,34 @@ describe("phone app with the real claude binary behind the wrapper", () => {
     expect(wrapper.proc.out).toContain("│ 2. Trim the token before comparing");
   });
 
+  it("/mode plan from the phone: the laptop's answer shows on the phone, and claude plans before it changes anything", async () => {
+    const plan = "# Rename the flag\n\n1. Rename it in config.ts\n2. Update the docs";
+    mock.enqueue(
+      [
+        { type: "text", text: "My plan:" },
+        { type: "tool", name: "ExitPlanMode", input: { plan } },
+      ],
+      [{ type: "text", text: "Renaming it now." }],
+    );
+    await sendPrompt(page, "/mode plan");
+    const answer = page.locator('[data-testid="notice"][data-code="SLASH_RESULT"]').last();
+    await expect.poll(() => answer.textContent(), { timeout: 15_000 }).toContain("mode: plan");
+    const cards = page.locator('[data-testid="approval"][data-kind="plan"]');
+    const before = await cards.count();
+    await sendPrompt(page, "rename the flag");
+    await expect.poll(() => cards.count(), { timeout: 30_000 }).toBe(before + 1);
+    const card = cards.last();
+    // claude shows its plan file (this session's, from the plan above: the scripted model does not
+    // rewrite it), not the text the model passed: a plan card either way
+    expect(await card.getByRole("figure", { name: "Plan" }).textContent()).toMatch(/^# /);
+    expect(JSON.stringify(mock.requests.at(-1)?.body)).toMatch(/plan mode is active/i);
+    await card.getByRole("button", { name: "Go ahead" }).tap();
+    await expect
+      .poll(() => page.getByTestId("agent-text").last().textContent(), { timeout: 30_000 })
+      .toContain("Renaming it now.");
+    await shot(page, "23-claude-mode-plan");
+  });
+
   it("a message typed while claude works joins its work: shown at once, read by claude, answered", async () => {
     mock.enqueue(
       [

@@ -162,6 +162,7 @@ export const PresenceFrame = z.object({
   sessionId: SessionId.optional(),
   at: z.number().int().nonnegative().optional(),
 });
+export const MAX_ACK_RESULT_CHARS = 4000;
 export const AckFrame = z.object({
   type: z.literal("ack"),
   ...Base,
@@ -170,6 +171,8 @@ export const AckFrame = z.object({
   /** Everything up to this agent-event sequence has been received. */
   upToSeq: Seq.optional(),
   sessionId: SessionId.optional(),
+  /** What the acknowledged request answered (a slash command's output), for the sender to show. */
+  result: z.string().max(MAX_ACK_RESULT_CHARS).optional(),
 });
 export const ErrorFrame = z.object({
   type: z.literal("error"),

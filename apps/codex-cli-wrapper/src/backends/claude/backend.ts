@@ -16,7 +16,13 @@ import { BackendError } from "../errors.ts";
 import { EventHub } from "../event-stream.ts";
 import { JsonLinesProcess } from "../json-lines-process.ts";
 import { resolveAgent } from "../resolve-binary.ts";
-import type { AgentProcessOptions, BackendStartOptions, CodexBackend, SendMessageOptions } from "../types.ts";
+import type {
+  AgentMode,
+  AgentProcessOptions,
+  BackendStartOptions,
+  CodexBackend,
+  SendMessageOptions,
+} from "../types.ts";
 import { FILE_TOOLS, proposedToolDiff, structuredPatchDiff, toolFile } from "./file-tools.ts";
 import {
   AnyLine,
@@ -203,6 +209,11 @@ export class ClaudeStreamBackend implements CodexBackend {
     if (!this.#turn) throw new BackendError("no_active_turn");
     this.#turn.interruptRequested = true;
     await this.#controlRequest({ subtype: "interrupt" });
+  }
+
+  /** Claude's own permission modes, through its `set_permission_mode` control request. */
+  async setMode(mode: AgentMode): Promise<void> {
+    await this.#controlRequest({ subtype: "set_permission_mode", mode: CLAUDE_MODE[mode] });
   }
 
   async resume(threadId: string): Promise<void> {
@@ -556,6 +567,8 @@ export class ClaudeStreamBackend implements CodexBackend {
     });
   }
 }
+
+const CLAUDE_MODE: Record<AgentMode, string> = { default: "default", plan: "plan", accept_edits: "acceptEdits" };
 
 /** Tools whose use the phone shows as a card of their own (a question, a plan, the task list), not as a tool call. */
 const OWN_CARD_TOOLS = new Set(["AskUserQuestion", "ExitPlanMode", ...TASK_TOOLS]);
