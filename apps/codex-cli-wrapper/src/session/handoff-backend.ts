@@ -58,12 +58,14 @@ export class HandoffBackend implements CodexBackend {
 
   /** Goals live in the structured backend: the conversation must be on the phone's side. */
   async setGoal(change: GoalChange): Promise<void> {
+    if (this.kind !== "codex") throw new BackendError("unsupported", `${this.kind} has no goals (codex does)`);
     const backend = this.handoff.backend;
     if (!backend?.setGoal) throw new BackendError("unsupported", "goals: send a prompt from the phone first");
     await backend.setGoal(change);
   }
 
   async setMode(mode: AgentMode): Promise<void> {
+    if (this.kind !== "claude") throw new BackendError("unsupported", `${this.kind} has no modes (claude does)`);
     const backend = this.handoff.backend;
     if (!backend?.setMode) throw new BackendError("unsupported", "modes: send a prompt from the phone first");
     await backend.setMode(mode);
