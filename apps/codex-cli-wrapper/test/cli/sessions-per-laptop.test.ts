@@ -109,4 +109,50 @@ describe("codex-remote: several sessions per laptop, each in a relay room of its
       for (const s of [a, b, c]) s?.child.kill("SIGKILL");
     }
   }, 90_000);
+
+  it("`codex-remote pair` while a session runs pairs in a free slot's room; the new phone finds the running session", async () => {
+    const configDir = tempConfigDir();
+    const a = session(configDir, relay.url);
+    const phones: ScriptedPhone[] = [];
+    let pair: ChildProcessWithoutNullStreams | undefined;
+    try {
+      await until(() => existsSync(join(configDir, slotLockFile(1))), "the session's slot", a.stderr);
+      const env = { ...process.env, CODEX_REMOTE_CONFIG_DIR: configDir } as Record<string, string>;
+      pair = spawn(process.execPath, [BIN, "pair", "--relay", relay.url, "--timeout", "30"], { env });
+      let out = "";
+      pair.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+      });
+      pair.stderr.on("data", (d: Buffer) => {
+        out += d.toString();
+      });
+      const exited = new Promise<number | null>((r) => pair!.on("exit", r));
+      await until(
+        () => /#s=\S+/.test(out),
+        "the pair command's link",
+        () => out,
+      );
+      const phone = new ScriptedPhone("late-phone");
+      phones.push(phone);
+      await phone.pair(/(\S+#s=\S+)/.exec(out)![1]!);
+      expect(await exited).toBe(0);
+      expect(phone.room).toMatch(/-2$/); // slot 1 is the running session's
+      const first = phone.room.replace(/-2$/, "");
+      for (let tries = 0; ; tries++) {
+        const listed = (await phone.client!.listRooms()).map((r) => r.room);
+        if (listed.includes(first)) break;
+        if (tries > 200) throw new Error(`the phone was not admitted to ${first}: ${listed.join(", ")}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const inA = await ScriptedPhone.follow(phone, first);
+      phones.push(inA);
+      await inA.waitFor(() => inA.frames.some((f) => f.type === "session_open"), 10_000, "the running session");
+      a.child.stdin.end();
+      expect(await a.exited).toBe(0);
+    } finally {
+      for (const p of phones) p.close();
+      pair?.kill();
+      a.child.kill("SIGKILL");
+    }
+  }, 60_000);
 });

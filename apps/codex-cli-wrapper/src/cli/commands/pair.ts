@@ -30,7 +30,15 @@ export async function pairCommand(argv: readonly string[], io: CliIo): Promise<n
   const { openLaptopKeys } = await import("../../keys/identity.ts");
   const { RelayTransport } = await import("../../session/relay-transport.ts");
   const { keys, identity } = openLaptopKeys(settings.configDir);
-  const transport = new RelayTransport({ url: settings.relayUrl, identity, keys, name: hostname() });
+  // a free slot's room, like a session's: a running session keeps its room (and its phones) to itself
+  const { acquireRelaySlot } = await import("../../session/relay-lock.ts");
+  const lock = acquireRelaySlot(settings.configDir);
+  if (lock.kind === "full")
+    throw new WrapperError(
+      "PAIRING_FAILED",
+      "every relay slot of this laptop is taken by a running session: pair from one of them with /pair",
+    );
+  const transport = new RelayTransport({ url: settings.relayUrl, identity, keys, name: hostname(), slot: lock.slot });
   transport.start();
   try {
     await transport.ready(5000).catch(() => {
@@ -51,5 +59,6 @@ export async function pairCommand(argv: readonly string[], io: CliIo): Promise<n
     return 0;
   } finally {
     await transport.close();
+    lock.release();
   }
 }
