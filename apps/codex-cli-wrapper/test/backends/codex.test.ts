@@ -193,11 +193,11 @@ describe("codex backend (real codex app-server against a scripted Responses serv
     const rec = new Recorder(backend);
     await backend.start({ cwd, approvalPolicy: "ask" });
     const turn = async (prompt: string, decision?: "accept" | "accept_for_session" | "decline") => {
-      const asked = rec.of("approval_requested").length;
+      const asked = new Set(rec.of("approval_requested").map((a) => a.requestId));
       const end = rec.turnEnd();
       await backend.sendMessage(prompt);
       if (decision) {
-        const ask = await rec.next("approval_requested", () => rec.of("approval_requested").length > asked);
+        const ask = await rec.next("approval_requested", (a) => !asked.has(a.requestId));
         expect(ask).toMatchObject({ approval: "tool", reason: 'Allow the echo MCP server to run tool "echo"?' });
         await backend.respondApproval(ask.requestId, decision, "phone-1");
       }
