@@ -276,6 +276,14 @@ describe("store: frames in, view model out", () => {
     expect(state.sessions[S]!.items.some((i) => i.id.startsWith("goal"))).toBe(false);
   });
 
+  it("keeps the agent's working mode unless it is the default", () => {
+    let state = run(inOrder.slice(0, 3));
+    state = reduce(state, ev(4, { kind: "agent_mode", mode: "plan" }));
+    expect(state.sessions[S]!.workMode).toBe("plan");
+    state = reduce(state, ev(5, { kind: "agent_mode", mode: "default" }));
+    expect("workMode" in state.sessions[S]!).toBe(false);
+  });
+
   it("lists sessions by last activity with agent and folder", () => {
     let state = run([{ type: "session_open", sessionId: "a", agent: "codex", cwd: "/p/a", mode: "structured", at: 5 }]);
     state = reduce(state, {

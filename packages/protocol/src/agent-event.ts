@@ -24,6 +24,13 @@ export const AgentTask = z.object({
 });
 export type AgentTask = z.infer<typeof AgentTask>;
 
+/**
+ * How the agent works right now (claude's permission modes): plan changes nothing, accept_edits
+ * applies file edits without asking, bypass asks for nothing (only when the user started it so).
+ */
+export const AgentWorkMode = z.enum(["default", "plan", "accept_edits", "bypass"]);
+export type AgentWorkMode = z.infer<typeof AgentWorkMode>;
+
 export const MAX_GOAL_CHARS = 4000;
 /**
  * A goal the agent pursues over several turns, continuing by itself until it is done, paused,
@@ -179,6 +186,12 @@ export const AgentEvent = z.discriminatedUnion("kind", [
     kind: z.literal("task_list"),
     ...Base,
     tasks: z.array(AgentTask).max(MAX_TASKS),
+  }),
+  z.object({
+    /** The agent's working mode changed (see AgentWorkMode). */
+    kind: z.literal("agent_mode"),
+    ...Base,
+    mode: AgentWorkMode,
   }),
   z.object({
     /** The session's goal changed (set, its status moved, or `null`: cleared). */

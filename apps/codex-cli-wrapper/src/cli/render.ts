@@ -58,6 +58,8 @@ export function renderEvent(e: AgentEvent, color = false): string {
         `[tasks: ${e.tasks.map((t) => `${TASK_MARK[t.status]} ${t.subject}`).join(" · ") || "none"}]\n`,
         color,
       );
+    case "agent_mode":
+      return dim(`[mode: ${e.mode.replace("_", " ")}]\n`, color);
     case "goal":
       return e.goal
         ? `${bold("goal", color)} ${e.goal.status.replace("_", " ")}: ${e.goal.objective}\n`

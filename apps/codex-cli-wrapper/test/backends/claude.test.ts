@@ -255,6 +255,7 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     expect(rec.of("approval_requested")).toHaveLength(0);
 
     await backend.setMode("default");
+    expect(rec.of("agent_mode").map((m) => m.mode)).toEqual(["plan", "accept_edits", "default"]);
     end = rec.turnEnd();
     await backend.sendMessage("add b.txt");
     const ask = await rec.next("approval_requested");
@@ -479,6 +480,8 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     expect(rec.of("approval_requested")).toHaveLength(2); // entering plan mode did not ask
     expect(JSON.stringify(mock.requests[4]?.body)).toContain("You have exited plan mode");
     expect(rec.of("text_completed").map((t) => t.text)).toEqual(["I will keep planning.", "Starting with the test."]);
+    // the mode as claude moved through it: into plan mode, still there after the declined exit, out
+    expect(rec.of("agent_mode").map((m) => m.mode)).toEqual(["plan", "default"]);
   });
 
   it("a turn claude starts by itself (a CronCreate job falling due) is reported like any other, and the next prompt still works", async () => {

@@ -189,7 +189,7 @@ function drain(s: SessionView, at: number): SessionView {
 
 function applyEvent(s: SessionView, event: AgentEvent, at: number, seq: number): SessionView {
   const items = applyToTimeline(s.items, event, seq);
-  let { turnActive, agent, goal } = s;
+  let { turnActive, agent, goal, workMode } = s;
   const extra: Partial<SessionView> = {};
   switch (event.kind) {
     case "turn_started":
@@ -211,14 +211,18 @@ function applyEvent(s: SessionView, event: AgentEvent, at: number, seq: number):
     case "goal":
       goal = event.goal ?? undefined;
       break;
+    case "agent_mode":
+      workMode = event.mode === "default" ? undefined : event.mode;
+      break;
     default:
       break;
   }
-  const { goal: _previous, ...rest } = s;
+  const { goal: _goal, workMode: _workMode, ...rest } = s;
   return {
     ...rest,
     ...extra,
     ...(goal ? { goal } : {}),
+    ...(workMode ? { workMode } : {}),
     agent,
     turnActive,
     items,

@@ -11,6 +11,7 @@ export function applyToTimeline(
     case "session_started":
     case "usage":
     case "goal":
+    case "agent_mode":
       return items;
     case "turn_started":
       return [...items, { kind: "turn", id: turnId(seq, event.turnId), status: "started" }];

@@ -2,6 +2,7 @@ import type {
   AgentEvent,
   AgentGoal,
   AgentTask,
+  AgentWorkMode,
   ApprovalAnswers,
   ApprovalDecision,
   ApprovalKind,
@@ -150,6 +151,8 @@ export interface SessionView {
   terminal: TerminalBuffer;
   commands: readonly SlashCommand[];
   usage?: { inputTokens: number; outputTokens: number };
+  /** The agent's working mode when it is not the default one (claude: plan, accept edits). */
+  workMode?: AgentWorkMode;
   /** The goal the agent pursues over turns it starts by itself (codex goals), while one is set. */
   goal?: AgentGoal;
 }

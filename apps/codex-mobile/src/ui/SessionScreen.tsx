@@ -1,4 +1,4 @@
-import type { AgentGoal } from "@codex-remote/protocol";
+import type { AgentGoal, AgentWorkMode } from "@codex-remote/protocol";
 import { lazy, Suspense } from "preact/compat";
 import { sessionState } from "../store/reduce.ts";
 import { Composer } from "./Composer.tsx";
@@ -40,6 +40,11 @@ export function SessionScreen({ id, tab: chosen }: { id: string; tab: "timeline"
             {session.model ? ` · ${session.model}` : ""} · {folder}
           </span>
         </h1>
+        {session.workMode && (
+          <span class="badge" data-state="mode" data-testid="work-mode">
+            {WORK_MODE_LABEL[session.workMode]}
+          </span>
+        )}
         <span class="badge" data-state={state} data-testid="session-state">
           {STATE_LABEL[state]}
         </span>
@@ -92,6 +97,13 @@ function ResyncBanner({ id, waiting }: { id: string; waiting: number }) {
     </div>
   );
 }
+
+const WORK_MODE_LABEL: Record<AgentWorkMode, string> = {
+  default: "",
+  plan: "plan mode",
+  accept_edits: "accepts edits",
+  bypass: "asks nothing",
+};
 
 const GOAL_LABEL: Record<AgentGoal["status"], string> = {
   active: "working on it",

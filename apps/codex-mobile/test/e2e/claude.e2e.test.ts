@@ -143,6 +143,7 @@ describe("phone app with the real claude binary behind the wrapper", () => {
     await sendPrompt(page, "/mode plan");
     const answer = page.locator('[data-testid="notice"][data-code="SLASH_RESULT"]').last();
     await expect.poll(() => answer.textContent(), { timeout: 15_000 }).toContain("mode: plan");
+    await expect.poll(() => page.getByTestId("work-mode").textContent(), { timeout: 15_000 }).toBe("plan mode");
     const cards = page.locator('[data-testid="approval"][data-kind="plan"]');
     const before = await cards.count();
     await sendPrompt(page, "rename the flag");
@@ -156,6 +157,8 @@ describe("phone app with the real claude binary behind the wrapper", () => {
     await expect
       .poll(() => page.getByTestId("agent-text").last().textContent(), { timeout: 30_000 })
       .toContain("Renaming it now.");
+    // leaving plan mode: the badge goes
+    await expect.poll(() => page.getByTestId("work-mode").count(), { timeout: 15_000 }).toBe(0);
     await shot(page, "23-claude-mode-plan");
   });
 

@@ -4,6 +4,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import {
   type AgentEvent,
+  type AgentWorkMode,
   type ApprovalAnswers,
   type ApprovalDecision,
   type ApprovalKind,
@@ -214,6 +215,21 @@ export class ClaudeStreamBackend implements CodexBackend {
   /** Claude's own permission modes, through its `set_permission_mode` control request. */
   async setMode(mode: AgentMode): Promise<void> {
     await this.#controlRequest({ subtype: "set_permission_mode", mode: CLAUDE_MODE[mode] });
+    this.#modeIs(mode);
+  }
+
+  #mode: AgentWorkMode | undefined;
+  /**
+   * Claude reports its permission mode at the start of every turn (its `init` line), and it changes
+   * by itself too (EnterPlanMode, leaving plan mode): an `agent_mode` event when it differs.
+   */
+  #modeIs(mode: AgentWorkMode): void {
+    if (mode === this.#mode) return;
+    const first = this.#mode === undefined;
+    this.#mode = mode;
+    // the first report only says where a session starts; "default" there is not news
+    if (first && mode === "default") return;
+    this.events.emit({ kind: "agent_mode", ...(this.#turn ? { turnId: this.#turn.id } : {}), mode });
   }
 
   async resume(threadId: string): Promise<void> {
@@ -281,7 +297,11 @@ export class ClaudeStreamBackend implements CodexBackend {
     switch (head.data.type) {
       case "system": {
         const init = SystemInit.safeParse(line);
-        if (init.success) this.#sessionId = init.data.session_id;
+        if (init.success) {
+          this.#sessionId = init.data.session_id;
+          const mode = WORK_MODE[init.data.permissionMode ?? ""];
+          if (mode) this.#modeIs(mode);
+        }
         return;
       }
       case "stream_event": {
@@ -414,6 +434,9 @@ export class ClaudeStreamBackend implements CodexBackend {
       if (!call) continue;
       this.#tools.delete(r.tool_use_id);
       const text = typeof r.content === "string" ? r.content : (r.content ?? []).map((c) => c.text ?? "").join("");
+      // the model moving in and out of plan mode (the next turn's init line confirms the mode)
+      if (!r.is_error && call.name === "EnterPlanMode") this.#modeIs("plan");
+      if (!r.is_error && call.name === "ExitPlanMode") this.#modeIs("default");
       if (call.name === "Bash") {
         if (!call.declined && text) {
           this.events.emit({
@@ -569,6 +592,12 @@ export class ClaudeStreamBackend implements CodexBackend {
 }
 
 const CLAUDE_MODE: Record<AgentMode, string> = { default: "default", plan: "plan", accept_edits: "acceptEdits" };
+const WORK_MODE: Record<string, AgentWorkMode> = {
+  default: "default",
+  plan: "plan",
+  acceptEdits: "accept_edits",
+  bypassPermissions: "bypass",
+};
 
 /** Tools whose use the phone shows as a card of their own (a question, a plan, the task list), not as a tool call. */
 const OWN_CARD_TOOLS = new Set(["AskUserQuestion", "ExitPlanMode", ...TASK_TOOLS]);

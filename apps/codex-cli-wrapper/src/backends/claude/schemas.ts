@@ -26,6 +26,8 @@ export const SystemInit = z.object({
   session_id: z.string(),
   cwd: z.string(),
   model: z.string(),
+  /** claude's permission mode for this turn (default, plan, acceptEdits, bypassPermissions, …) */
+  permissionMode: z.string().optional(),
 });
 
 export const StreamEvent = z.object({
