@@ -101,7 +101,8 @@ export const AgentEvent = z.discriminatedUnion("kind", [
     kind: z.literal("user_message"),
     ...Base,
     text: z.string(),
-    source: z.enum(["local", "remote", "voice"]).optional(),
+    /** scheduled: the prompt of a job the agent scheduled itself, falling due (nobody typed it now) */
+    source: z.enum(["local", "remote", "voice", "scheduled"]).optional(),
   }),
   z.object({ kind: z.literal("text_delta"), ...Base, itemId: z.string(), delta: z.string() }),
   z.object({ kind: z.literal("text_completed"), ...Base, itemId: z.string(), text: z.string() }),

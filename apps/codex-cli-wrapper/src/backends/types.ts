@@ -43,7 +43,7 @@ export interface AgentProcessOptions {
 }
 
 export interface SendMessageOptions {
-  source?: "local" | "remote" | "voice";
+  source?: "local" | "remote" | "voice" | "scheduled";
 }
 
 /**

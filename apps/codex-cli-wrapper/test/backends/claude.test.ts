@@ -503,7 +503,11 @@ describe("claude backend (real claude -p stream-json against a scripted Messages
     const own = await rec.next("turn_started", (t) => t.turnId !== asked, 75_000);
     expect(await end).toMatchObject({ kind: "turn_completed", turnId: own.turnId });
     expect(rec.of("text_completed").at(-1)).toMatchObject({ turnId: own.turnId, text: "The build is green." });
-    expect(rec.of("user_message")).toHaveLength(1);
+    // the job's prompt, which claude does not print, comes from the CronCreate call
+    expect(rec.of("user_message")).toEqual([
+      { kind: "user_message", text: "check the build in a minute", turnId: asked },
+      { kind: "user_message", text: "check the build", turnId: own.turnId, source: "scheduled" },
+    ]);
     end = rec.turnEnd();
     await backend.sendMessage("anything else?");
     expect((await end).kind).toBe("turn_completed");

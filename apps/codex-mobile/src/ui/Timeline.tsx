@@ -75,8 +75,12 @@ const Item = memo(function Item({
   switch (item.kind) {
     case "user":
       return (
-        <div class="msg-user" data-testid="user-message">
-          <span class="sr-only">You: </span>
+        <div class="msg-user" data-testid="user-message" data-source={item.source}>
+          {item.source === "scheduled" ? (
+            <div class="small muted">Scheduled task</div>
+          ) : (
+            <span class="sr-only">You: </span>
+          )}
           {item.text}
         </div>
       );

@@ -25,6 +25,7 @@ import type {
   SendMessageOptions,
 } from "../types.ts";
 import { FILE_TOOLS, proposedToolDiff, structuredPatchDiff, toolFile } from "./file-tools.ts";
+import { ScheduledJobs } from "./scheduled-jobs.ts";
 import {
   AnyLine,
   AskUserQuestionInput,
@@ -83,6 +84,8 @@ export class ClaudeStreamBackend implements CodexBackend {
   #approvals: ApprovalTable;
   #control = new Map<string, { resolve(): void; reject(e: Error): void }>();
   #tools = new Map<string, ToolCall>();
+  /** The jobs claude scheduled (CronCreate), to show the prompt of one that falls due. */
+  #scheduled = new ScheduledJobs();
   /** Claude's checklist (its task tools), kept for the session. */
   #taskList = new ClaudeTaskList();
   #messageId = "";
@@ -264,6 +267,8 @@ export class ClaudeStreamBackend implements CodexBackend {
     if (!this.#turn) {
       const turnId = `turn_${randomUUID()}`;
       this.#turn = { id: turnId, interruptRequested: false };
+      const prompt = this.#scheduled.fired();
+      if (prompt !== undefined) this.events.emit(userMessage(prompt, { source: "scheduled" }, turnId));
       this.events.emit({ kind: "turn_started", turnId });
     }
     return this.#turn.id;
@@ -434,6 +439,7 @@ export class ClaudeStreamBackend implements CodexBackend {
       if (!call) continue;
       this.#tools.delete(r.tool_use_id);
       const text = typeof r.content === "string" ? r.content : (r.content ?? []).map((c) => c.text ?? "").join("");
+      if (!r.is_error) this.#scheduled.apply(call.name, call.input, text);
       // the model moving in and out of plan mode (the next turn's init line confirms the mode)
       if (!r.is_error && call.name === "EnterPlanMode") this.#modeIs("plan");
       if (!r.is_error && call.name === "ExitPlanMode") this.#modeIs("default");
