@@ -21,5 +21,10 @@ describe("claude's scheduled jobs (the prompt of a turn it starts by itself)", (
     expect(j.fired()).toBe("tidy up");
     j.apply("CronCreate", { prompt: "x" }, "could not schedule");
     expect(j.fired()).toBe("tidy up");
+    // "one-shot" in claude's answer is enough to know it fires once
+    const k = new ScheduledJobs();
+    k.apply("CronCreate", { prompt: "once" }, "Scheduled one-shot task 0000aaaa (At 5pm).");
+    expect(k.fired()).toBe("once");
+    expect(k.fired()).toBeUndefined();
   });
 });

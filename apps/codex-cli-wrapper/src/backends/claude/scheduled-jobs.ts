@@ -17,8 +17,9 @@ export class ScheduledJobs {
   apply(tool: string, input: Record<string, unknown>, result: string): void {
     if (tool === "CronCreate") {
       const id = SCHEDULED.exec(result)?.[1];
-      if (id && typeof input.prompt === "string")
-        this.#jobs.set(id, { prompt: input.prompt, recurring: input.recurring !== false });
+      // claude's result says "one-shot" for a job that fires once (its input's `recurring: false`)
+      const recurring = !/one-shot/i.test(result) && input.recurring !== false;
+      if (id && typeof input.prompt === "string") this.#jobs.set(id, { prompt: input.prompt, recurring });
     } else if (tool === "CronDelete") {
       this.#jobs.delete(String(input.id ?? ""));
     }
