@@ -276,6 +276,16 @@ describe("store: frames in, view model out", () => {
     expect(state.sessions[S]!.items.some((i) => i.id.startsWith("goal"))).toBe(false);
   });
 
+  it("an event of a kind this app does not know (a newer laptop) still counts: later ones apply", () => {
+    let state = run(inOrder.slice(0, 3));
+    const before = state.sessions[S]!.items;
+    state = reduce(state, ev(4, { kind: "unsupported", original: "from_the_future" }));
+    expect(state.sessions[S]!.items).toBe(before);
+    state = reduce(state, ev(5, { kind: "user_message", text: "after it" }));
+    expect(state.sessions[S]!.sync.applied).toBe(5);
+    expect(state.sessions[S]!.items.at(-1)).toMatchObject({ kind: "user", text: "after it" });
+  });
+
   it("keeps the agent's working mode unless it is the default", () => {
     let state = run(inOrder.slice(0, 3));
     state = reduce(state, ev(4, { kind: "agent_mode", mode: "plan" }));

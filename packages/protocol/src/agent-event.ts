@@ -9,6 +9,8 @@ import { z } from "zod";
 export const MAX_PLAN_CHARS = 100_000;
 /** Bounds of a `tool_call` event's summary line and output excerpt (characters). */
 export const MAX_TOOL_SUMMARY_CHARS = 500;
+/** What an event kind looks like (lower-case words joined by `_`). */
+const EVENT_KIND = /^[a-z][a-z_]{0,63}$/;
 export const MAX_TOOL_OUTPUT_CHARS = 4000;
 /** Bounds of a `task_list` event: the agent's own checklist. */
 export const MAX_TASKS = 100;
@@ -214,6 +216,17 @@ export const AgentEvent = z.discriminatedUnion("kind", [
     message: z.string(),
     fatal: z.boolean().default(false),
   }),
+  z.object({
+    /**
+     * An event of a kind this version does not know (a newer peer sent it). The decoder puts it in
+     * place of the event so its sequence still counts; readers skip it. Never sent.
+     */
+    kind: z.literal("unsupported"),
+    ...Base,
+    original: z.string().regex(EVENT_KIND),
+  }),
 ]);
 export type AgentEvent = z.infer<typeof AgentEvent>;
 export type AgentEventKind = AgentEvent["kind"];
+/** Every event kind this version knows. */
+export const AGENT_EVENT_KINDS: ReadonlySet<string> = new Set(AgentEvent.options.map((o) => o.shape.kind.value));

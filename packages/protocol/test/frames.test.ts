@@ -85,6 +85,29 @@ describe("control frame errors", () => {
     });
   });
 
+  it("an event of a kind this version does not know arrives as `unsupported`, keeping its sequence", () => {
+    const frame = decodeControlFrame(
+      JSON.stringify({
+        type: "agent_event",
+        sessionId: "s",
+        seq: 7,
+        event: { kind: "from_the_future", turnId: "t1", whatever: [1, 2] },
+      }),
+    );
+    expect(frame).toEqual({
+      type: "agent_event",
+      sessionId: "s",
+      seq: 7,
+      event: { kind: "unsupported", original: "from_the_future", turnId: "t1" },
+    });
+    // a known kind with a bad body, or a kind not shaped like one, still fails
+    const bad = (event: unknown) =>
+      codeOf(() => decodeControlFrame(JSON.stringify({ type: "agent_event", sessionId: "s", seq: 1, event })));
+    expect(bad({ kind: "text_delta", delta: 5 })).toBe("PROTO_ERR_SCHEMA");
+    expect(bad({ kind: "Not A Kind" })).toBe("PROTO_ERR_SCHEMA");
+    expect(bad({})).toBe("PROTO_ERR_SCHEMA");
+  });
+
   it("exec_cmd carries a prompt or a slash command with arguments", () => {
     const slash = {
       type: "exec_cmd" as const,

@@ -74,6 +74,8 @@ export function renderEvent(e: AgentEvent, color = false): string {
       return dim("[interrupted]\n", color);
     case "error":
       return `error ${e.code}: ${e.message}\n`;
+    case "unsupported":
+      return "";
   }
 }
 

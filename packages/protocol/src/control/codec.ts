@@ -1,4 +1,6 @@
 /** Encoding and decoding of control frames (UTF-8 JSON). Decoders throw only ProtocolError. */
+
+import { AGENT_EVENT_KINDS } from "../agent-event.ts";
 import { utf8Decode, utf8Encode } from "../bytes.ts";
 import { ProtocolError } from "../errors.ts";
 import { CONTROL_FRAME_TYPES, ControlFrame, type ControlFrameInput } from "./frames.ts";
@@ -17,6 +19,19 @@ function describeIssue(error: { issues: readonly { path: readonly PropertyKey[];
   if (!issue) return "invalid";
   const path = issue.path.map(String).join(".") || "(root)";
   return `${path}: ${issue.message}`.slice(0, 300);
+}
+
+/**
+ * Forward compatibility: an agent event of a kind this version does not know (from a newer peer)
+ * becomes an `unsupported` event, so the frame and its sequence still arrive (a reader that dropped
+ * it would wait for that sequence forever). A kind that is not even shaped like one is left to fail.
+ */
+function withKnownEventKind(frame: Record<string, unknown>): Record<string, unknown> {
+  const event = frame.event as { kind?: unknown; turnId?: unknown } | undefined;
+  const kind = event?.kind;
+  if (typeof kind !== "string" || AGENT_EVENT_KINDS.has(kind) || !/^[a-z][a-z_]{0,63}$/.test(kind)) return frame;
+  const turnId = typeof event?.turnId === "string" ? { turnId: event.turnId } : {};
+  return { ...frame, event: { kind: "unsupported", original: kind, ...turnId } };
 }
 
 /** Validates `frame` and returns its JSON text. Invalid input raises PROTO_ERR_SCHEMA. */
@@ -60,6 +75,7 @@ export function decodeControlFrame(input: string | Uint8Array, options: DecodeCo
       /^[a-z_]{1,32}$/.test(type) ? type : `(${type.length} characters)`,
     );
   }
+  if (type === "agent_event") json = withKnownEventKind(json as Record<string, unknown>);
   let parsed: ReturnType<typeof ControlFrame.safeParse>;
   try {
     parsed = ControlFrame.safeParse(json);
