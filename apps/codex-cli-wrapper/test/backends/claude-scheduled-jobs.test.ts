@@ -1,30 +1,47 @@
 import { describe, expect, it } from "vitest";
-import { ScheduledJobs } from "../../src/backends/claude/scheduled-jobs.ts";
+import { cronMatches, ScheduledJobs } from "../../src/backends/claude/scheduled-jobs.ts";
+
+/** 2026-11-24 (a Tuesday) at hh:mm:ss, local time. */
+const at = (h: number, m: number, s = 1) => new Date(2026, 10, 24, h, m, s);
 
 describe("claude's scheduled jobs (the prompt of a turn it starts by itself)", () => {
-  it("names the job only when it is the only one; a one-shot job fires once, a recurring one stays", () => {
+  it("matches standard cron expressions", () => {
+    expect(cronMatches("* * * * *", at(9, 7))).toBe(true);
+    expect(cronMatches("*/15 * * * *", at(9, 30))).toBe(true);
+    expect(cronMatches("*/15 * * * *", at(9, 31))).toBe(false);
+    expect(cronMatches("0 9 * * 1-5", at(9, 0))).toBe(true);
+    expect(cronMatches("0 9 * * 0,6", at(9, 0))).toBe(false);
+    expect(cronMatches("5,35 9-17 24 11 2", at(17, 35))).toBe(true);
+    expect(cronMatches("0 9 * * 7", new Date(2026, 10, 29, 9, 0, 1))).toBe(true); // a Sunday
+    expect(cronMatches("0 0 */2 * *", new Date(2026, 10, 23, 0, 0, 1))).toBe(true); // days 1, 3, … 23
+    expect(cronMatches("0 0 */2 * *", at(0, 0))).toBe(false); // the 24th
+    expect(cronMatches("bad", at(9, 0))).toBe(false);
+  });
+
+  it("names the job due at that minute when it is the only one; a one-shot job fires once", () => {
     const j = new ScheduledJobs();
-    expect(j.fired()).toBeUndefined();
+    expect(j.fired(at(9, 0))).toBeUndefined();
     j.apply(
       "CronCreate",
-      { prompt: "check the build", recurring: false },
+      { cron: "* * * * *", prompt: "check the build", recurring: false },
       "Scheduled one-shot task 83e618e8 (Every minute).",
     );
-    expect(j.fired()).toBe("check the build");
-    expect(j.fired()).toBeUndefined();
-    j.apply("CronCreate", { prompt: "run the tests" }, "Scheduled recurring task a1b2c3d4 (Every hour).");
-    expect(j.fired()).toBe("run the tests");
-    expect(j.fired()).toBe("run the tests");
-    j.apply("CronCreate", { prompt: "tidy up", recurring: true }, "Scheduled recurring task ffff0000 (Daily).");
-    expect(j.fired()).toBeUndefined(); // two jobs: which one fired is unknown
+    expect(j.fired(at(9, 0, 45))).toBeUndefined(); // late in the minute: something else started it
+    expect(j.fired(at(9, 1))).toBe("check the build");
+    expect(j.fired(at(9, 2))).toBeUndefined();
+    j.apply(
+      "CronCreate",
+      { cron: "0 * * * *", prompt: "run the tests" },
+      "Scheduled recurring task a1b2c3d4 (Every hour).",
+    );
+    expect(j.fired(at(9, 30))).toBeUndefined(); // not due then
+    expect(j.fired(at(10, 0))).toBe("run the tests");
+    expect(j.fired(at(11, 0))).toBe("run the tests");
+    j.apply("CronCreate", { cron: "0 * * * *", prompt: "tidy up" }, "Scheduled recurring task ffff0000 (Every hour).");
+    expect(j.fired(at(12, 0))).toBeUndefined(); // two jobs due: which one fired is unknown
     j.apply("CronDelete", { id: "a1b2c3d4" }, "Deleted");
-    expect(j.fired()).toBe("tidy up");
-    j.apply("CronCreate", { prompt: "x" }, "could not schedule");
-    expect(j.fired()).toBe("tidy up");
-    // "one-shot" in claude's answer is enough to know it fires once
-    const k = new ScheduledJobs();
-    k.apply("CronCreate", { prompt: "once" }, "Scheduled one-shot task 0000aaaa (At 5pm).");
-    expect(k.fired()).toBe("once");
-    expect(k.fired()).toBeUndefined();
+    expect(j.fired(at(13, 0))).toBe("tidy up");
+    j.apply("CronCreate", { cron: "0 * * * *", prompt: "x" }, "could not schedule");
+    expect(j.fired(at(14, 0))).toBe("tidy up");
   });
 });

@@ -1,13 +1,52 @@
 /**
  * The jobs claude scheduled in this process (CronCreate), so a turn it starts by itself can show
- * what it runs: claude does not print the prompt of a job falling due. Only when exactly one job is
- * known is it certain which one fired; with several, the turn shows no prompt rather than a guess.
+ * what it runs: claude does not print the prompt of a job falling due. A turn is put down to a job
+ * only when exactly one known job is due at that minute (its cron expression matches, and the turn
+ * starts within the minute's first seconds, when claude fires jobs); anything else (several jobs
+ * due, a wake-up, a background task finishing) shows no prompt rather than a guess.
  */
 const SCHEDULED = /Scheduled (?:\S+ )*task (\S+)/;
+/** A job falls due at a minute boundary; a turn starting later in the minute is something else. */
+const FIRE_WINDOW_MS = 30_000;
 
 interface Job {
   readonly prompt: string;
+  readonly cron: string;
   readonly recurring: boolean;
+}
+
+/** Whether a standard 5-field cron expression (minute hour day month weekday) matches `at` (local time). */
+export function cronMatches(expr: string, at: Date): boolean {
+  const fields = expr.trim().split(/\s+/);
+  if (fields.length !== 5) return false;
+  const values = [at.getMinutes(), at.getHours(), at.getDate(), at.getMonth() + 1, at.getDay()];
+  return fields.every((f, i) => fieldMatches(f, values[i]!, FIELD_RANGE[i]!, i === 4));
+}
+
+/** The values `*` stands for, per field. */
+const FIELD_RANGE: readonly [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
+
+function fieldMatches(field: string, value: number, [first, last]: [number, number], weekday: boolean): boolean {
+  return field.split(",").some((part) => {
+    const [range, stepText] = part.split("/");
+    const step = stepText === undefined ? 1 : Number(stepText);
+    if (!Number.isInteger(step) || step < 1 || range === undefined) return false;
+    let lo: number;
+    let hi: number;
+    if (range === "*") [lo, hi] = [first, last];
+    else if (range.includes("-")) [lo, hi] = range.split("-").map(Number) as [number, number];
+    else [lo, hi] = stepText === undefined ? [Number(range), Number(range)] : [Number(range), last];
+    if (!Number.isInteger(lo) || !Number.isInteger(hi)) return false;
+    const v = weekday && value === 0 && hi >= 7 ? 7 : value; // Sunday is 0 or 7
+    const matches = (x: number) => x >= lo && x <= hi && (x - lo) % step === 0;
+    return matches(value) || matches(v);
+  });
 }
 
 export class ScheduledJobs {
@@ -19,15 +58,18 @@ export class ScheduledJobs {
       const id = SCHEDULED.exec(result)?.[1];
       // claude's result says "one-shot" for a job that fires once (its input's `recurring: false`)
       const recurring = !/one-shot/i.test(result) && input.recurring !== false;
-      if (id && typeof input.prompt === "string") this.#jobs.set(id, { prompt: input.prompt, recurring });
+      if (id && typeof input.prompt === "string" && typeof input.cron === "string")
+        this.#jobs.set(id, { prompt: input.prompt, cron: input.cron, recurring });
     } else if (tool === "CronDelete") {
       this.#jobs.delete(String(input.id ?? ""));
     }
   }
 
-  /** The prompt of the job that must have fired (the only one known), or undefined. */
-  fired(): string | undefined {
-    const only = this.#jobs.size === 1 ? [...this.#jobs][0] : undefined;
+  /** The prompt of the job that fired for a turn starting `at`: the only known job due then, or undefined. */
+  fired(at = new Date()): string | undefined {
+    if (at.getSeconds() * 1000 + at.getMilliseconds() >= FIRE_WINDOW_MS) return undefined;
+    const due = [...this.#jobs].filter(([, job]) => cronMatches(job.cron, at));
+    const only = due.length === 1 ? due[0] : undefined;
     if (!only) return undefined;
     const [id, job] = only;
     if (!job.recurring) this.#jobs.delete(id);
