@@ -50,7 +50,7 @@ export function SessionScreen({ id, tab: chosen }: { id: string; tab: "timeline"
         </span>
       </header>
       <ControlBanner id={id} />
-      {session.goal && <GoalBanner goal={session.goal} />}
+      {session.goal && <GoalBanner id={id} goal={session.goal} />}
       {session.sync.resync !== "none" && <ResyncBanner id={id} waiting={session.sync.pending.size} />}
       {(session.mode === "terminal" || session.terminal.version > 0) && (
         <div class="tabs" role="tablist" aria-label="Session views">
@@ -115,7 +115,11 @@ const GOAL_LABEL: Record<AgentGoal["status"], string> = {
 };
 
 /** The goal the agent keeps working on by itself, and where it stands. */
-function GoalBanner({ goal }: { goal: AgentGoal }) {
+function GoalBanner({ id, goal }: { id: string; goal: AgentGoal }) {
+  const { actions } = useServices();
+  const inControl = useAppState((s) => s.sessions[id]?.control === "granted");
+  // pausing and resuming are the user's to do (the agent may not pause on its own)
+  const change = goal.status === "active" ? "pause" : goal.status === "paused" ? "resume" : undefined;
   return (
     <div class="banner goal" role="status" data-testid="goal" data-status={goal.status}>
       <div class="row">
@@ -123,6 +127,16 @@ function GoalBanner({ goal }: { goal: AgentGoal }) {
         <span class="badge" data-state={goal.status}>
           {GOAL_LABEL[goal.status]}
         </span>
+        {change && (
+          <button
+            type="button"
+            disabled={!inControl}
+            title={inControl ? undefined : "Take control first"}
+            onClick={() => actions.slash(id, "goal", change)}
+          >
+            {change === "pause" ? "Pause" : "Resume"}
+          </button>
+        )}
       </div>
       <div class="goal-objective">{goal.objective}</div>
       {goal.tokenBudget !== undefined && (

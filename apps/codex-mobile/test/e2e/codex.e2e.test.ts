@@ -87,4 +87,31 @@ describe("phone app with the real codex binary behind the wrapper", () => {
     expect(await page.getByTestId("agent-text").filter({ hasText: "one test left" }).count()).toBe(1);
     await shot(page, "15-codex-goal");
   });
+
+  it("pauses the goal from the phone (codex stops going on by itself) and resumes it", async () => {
+    mock.enqueue(
+      [{ type: "function", name: "create_goal", arguments: { objective: "polish the docs" } }],
+      [{ type: "text", text: "Goal set." }],
+      // the turn codex starts by itself, slow enough to pause during it
+      [{ type: "text", text: "Working on the docs slowly. ".repeat(4), chunks: 40, delayMs: 100 }],
+      // after Resume
+      [{ type: "function", name: "update_goal", arguments: { status: "complete" } }],
+      [{ type: "text", text: "The docs are polished." }],
+    );
+    await sendPrompt(page, "set a goal: polish the docs");
+    const goal = page.getByTestId("goal");
+    await expect.poll(() => goal.textContent(), { timeout: 30_000 }).toContain("polish the docs");
+    await expect
+      .poll(() => page.getByTestId("agent-text").last().textContent(), { timeout: 30_000 })
+      .toContain("Working on the docs");
+    await goal.getByRole("button", { name: "Pause" }).tap();
+    await expect.poll(() => goal.getAttribute("data-status"), { timeout: 30_000 }).toBe("paused");
+    await shot(page, "16-codex-goal-paused");
+    await goal.getByRole("button", { name: "Resume" }).tap();
+    await expect.poll(() => goal.getAttribute("data-status"), { timeout: 30_000 }).toBe("complete");
+    await expect
+      .poll(() => page.getByTestId("agent-text").last().textContent(), { timeout: 30_000 })
+      .toContain("The docs are polished.");
+    expect(await goal.getByRole("button").count()).toBe(0);
+  });
 });
