@@ -10,7 +10,7 @@ export const MAX_PLAN_CHARS = 100_000;
 /** Bounds of a `tool_call` event's summary line and output excerpt (characters). */
 export const MAX_TOOL_SUMMARY_CHARS = 500;
 /** What an event kind looks like (lower-case words joined by `_`). */
-const EVENT_KIND = /^[a-z][a-z_]{0,63}$/;
+export const EVENT_KIND = /^[a-z][a-z_]{0,63}$/;
 export const MAX_TOOL_OUTPUT_CHARS = 4000;
 /** Bounds of a `task_list` event: the agent's own checklist. */
 export const MAX_TASKS = 100;

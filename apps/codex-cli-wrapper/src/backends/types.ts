@@ -1,4 +1,4 @@
-import type { AgentEvent, ApprovalAnswers, ApprovalDecision } from "@codex-remote/protocol";
+import type { AgentEvent, AgentWorkMode, ApprovalAnswers, ApprovalDecision } from "@codex-remote/protocol";
 import type { AgentEventStream, Unsubscribe } from "./event-stream.ts";
 
 export { BACKEND_ERROR_CODES, BackendError, type BackendErrorCode, isBackendError } from "./errors.ts";
@@ -46,20 +46,20 @@ export interface SendMessageOptions {
   source?: "local" | "remote" | "voice" | "scheduled";
 }
 
-/**
- * The one integration point with a coding agent. Nothing but implementations of this interface
- * talks to an agent process.
- */
 /** What `/goal` asks of an agent: a new objective, pause or resume, or clear. */
 export type GoalChange =
   | { readonly objective: string }
   | { readonly status: "paused" | "active" }
   | { readonly clear: true };
 
-/** The working modes `/mode` switches between (see CodexBackend.setMode). */
-export const AGENT_MODES = ["default", "plan", "accept_edits"] as const;
+/** The working modes `/mode` switches between (see CodexBackend.setMode): the protocol's, less `bypass`. */
+export const AGENT_MODES = ["default", "plan", "accept_edits"] as const satisfies readonly AgentWorkMode[];
 export type AgentMode = (typeof AGENT_MODES)[number];
 
+/**
+ * The one integration point with a coding agent. Nothing but implementations of this interface
+ * talks to an agent process.
+ */
 export interface CodexBackend {
   readonly kind: StructuredBackendKind;
   /** The agent's thread / session id once known (after start, or after the first turn for Claude). */

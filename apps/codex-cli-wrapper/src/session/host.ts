@@ -1,5 +1,6 @@
 import {
   type AgentEvent,
+  type AgentWorkMode,
   type ApprovalAnswers,
   type ApprovalDecision,
   type ApprovalQuestion,
@@ -7,6 +8,7 @@ import {
   type ControlFrameInput,
   MAX_ACK_RESULT_CHARS,
 } from "@codex-remote/protocol";
+import { clip } from "../backends/agent-events.ts";
 import type { AgentMode, CodexBackend, GoalChange, TerminalBackend } from "../backends/types.ts";
 import { WrapperError } from "../config/errors.ts";
 import type { KeyStore } from "../keys/store.ts";
@@ -29,10 +31,11 @@ export interface LocalView {
   terminalOutput?(bytes: Uint8Array): void;
 }
 
-const MODE_TEXT: Record<AgentMode, string> = {
+const MODE_TEXT: Record<AgentWorkMode, string> = {
   default: "default (asks as configured)",
   plan: "plan (plans, changes nothing)",
   accept_edits: "accept edits (file edits without asking; commands still ask)",
+  bypass: "bypass (asks nothing: started so)",
 };
 
 export type Controller = { readonly kind: "local" } | { readonly kind: "remote"; readonly deviceId: string };
@@ -97,8 +100,8 @@ export class SessionHost implements SessionControls {
   #opts: SessionHostOptions;
   #controller: Controller = { kind: "local" };
   readonly #push = new PushPolicy();
-  /** The mode last set with /mode (the agent starts in its configured one). */
-  #mode: AgentMode | undefined;
+  /** The agent's working mode as its last `agent_mode` event said (none yet: as configured). */
+  #mode: AgentWorkMode | undefined;
   /** Last agent-event seq handed to the transport for each phone (its channel delivers it in order). */
   #cursors = new Map<string, number>();
   /** Last agent-event seq each phone acknowledged: where a new channel (phone reconnected) resumes. */
@@ -217,6 +220,7 @@ export class SessionHost implements SessionControls {
     const entry = this.log.append(event);
     this.#opts.view.event(event);
     const transport = this.#opts.transport;
+    if (event.kind === "agent_mode") this.#mode = event.mode;
     const push = this.#push.categoryFor(event);
     if (push) transport?.notify?.(push);
     if (!transport?.online) return;
@@ -371,7 +375,7 @@ export class SessionHost implements SessionControls {
               type: "ack",
               ...(frame.id ? { ref: frame.id } : {}),
               sessionId: this.sessionId,
-              result: text.length > MAX_ACK_RESULT_CHARS ? `${text.slice(0, MAX_ACK_RESULT_CHARS - 1)}…` : text,
+              result: clip(text, MAX_ACK_RESULT_CHARS),
             });
             this.#opts.view.notice(`phone: ${line.trim()} → ${text.split("\n")[0]}`);
             return;
@@ -594,7 +598,6 @@ export class SessionHost implements SessionControls {
     } catch (err) {
       throw new WrapperError("SLASH_USAGE", `mode not changed: ${(err as Error).message}`);
     }
-    this.#mode = mode;
     return `mode: ${MODE_TEXT[mode]}`;
   }
 

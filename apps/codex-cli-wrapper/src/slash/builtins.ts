@@ -40,6 +40,13 @@ function pickApproval(ctx: SessionControls, id: string | undefined): string {
   return oldest;
 }
 
+/** `/goal` arguments that change the goal rather than name a new one. */
+const GOAL_WORDS: Record<string, GoalChange> = {
+  pause: { status: "paused" },
+  resume: { status: "active" },
+  clear: { clear: true },
+};
+
 /** The oldest pending approval that asks questions. */
 function asking(ctx: SessionControls): string | undefined {
   return ctx.pendingApprovals().find((id) => ctx.approvalQuestions(id) !== undefined);
@@ -136,15 +143,7 @@ export function builtinCommands(registry: SlashRegistry<SessionControls>): Slash
       run: (ctx, args) => {
         const text = args.join(" ").trim();
         if (!text) throw new WrapperError("SLASH_USAGE", "usage: /goal <objective> | pause | resume | clear");
-        const change: GoalChange =
-          text === "pause"
-            ? { status: "paused" }
-            : text === "resume"
-              ? { status: "active" }
-              : text === "clear"
-                ? { clear: true }
-                : { objective: text };
-        return ctx.goal(change);
+        return ctx.goal(GOAL_WORDS[text] ?? { objective: text });
       },
     })
     .register({

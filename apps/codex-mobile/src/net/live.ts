@@ -87,7 +87,16 @@ export function createLiveServices(
     });
     if (primary.client.status === "open") void discover();
   };
-  const siblingsOf = (laptopId: string) => [...links.entries()].filter(([k]) => k.startsWith(`${laptopId} `));
+  /** Closes a laptop's links, its other rooms' first (they ride on its connection). */
+  const closeLaptop = async (laptopId: string, clearJournals: boolean) => {
+    const own = [...links].filter(([k]) => k.startsWith(`${laptopId} `));
+    for (const [key, link] of [...own, [laptopId, links.get(laptopId)] as const]) {
+      if (clearJournals) await link?.journal.clear();
+      link?.close();
+      links.delete(key);
+      states.delete(key);
+    }
+  };
 
   const startAll = async () => {
     const id = await me();
@@ -165,11 +174,7 @@ export function createLiveServices(
         const r = result;
         result = undefined;
         await saveLaptop(r.record);
-        for (const [key, link] of [...siblingsOf(r.record.id), [r.record.id, links.get(r.record.id)] as const]) {
-          link?.close();
-          links.delete(key);
-          states.delete(key);
-        }
+        await closeLaptop(r.record.id, false);
         const id = await me();
         const link = new LaptopLink(linkOptions(r.record, id), { client: r.client, channel: r.channel });
         links.set(r.record.id, link);
@@ -196,12 +201,7 @@ export function createLiveServices(
     laptops: async () =>
       (await loadLaptops()).map((l) => ({ id: l.id, name: l.name, relayUrl: l.relayUrl, pairedAt: l.pairedAt })),
     forget: async (id) => {
-      for (const [key, link] of [...siblingsOf(id), [id, links.get(id)] as const]) {
-        await link?.journal.clear();
-        link?.close();
-        links.delete(key);
-        states.delete(key);
-      }
+      await closeLaptop(id, true);
       await forgetLaptop(id);
       publish();
     },

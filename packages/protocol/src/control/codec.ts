@@ -1,6 +1,6 @@
 /** Encoding and decoding of control frames (UTF-8 JSON). Decoders throw only ProtocolError. */
 
-import { AGENT_EVENT_KINDS } from "../agent-event.ts";
+import { AGENT_EVENT_KINDS, EVENT_KIND } from "../agent-event.ts";
 import { utf8Decode, utf8Encode } from "../bytes.ts";
 import { ProtocolError } from "../errors.ts";
 import { CONTROL_FRAME_TYPES, ControlFrame, type ControlFrameInput } from "./frames.ts";
@@ -29,7 +29,7 @@ function describeIssue(error: { issues: readonly { path: readonly PropertyKey[];
 function withKnownEventKind(frame: Record<string, unknown>): Record<string, unknown> {
   const event = frame.event as { kind?: unknown; turnId?: unknown } | undefined;
   const kind = event?.kind;
-  if (typeof kind !== "string" || AGENT_EVENT_KINDS.has(kind) || !/^[a-z][a-z_]{0,63}$/.test(kind)) return frame;
+  if (typeof kind !== "string" || AGENT_EVENT_KINDS.has(kind) || !EVENT_KIND.test(kind)) return frame;
   const turnId = typeof event?.turnId === "string" ? { turnId: event.turnId } : {};
   return { ...frame, event: { kind: "unsupported", original: kind, ...turnId } };
 }

@@ -304,7 +304,7 @@ export class ClaudeStreamBackend implements CodexBackend {
         const init = SystemInit.safeParse(line);
         if (init.success) {
           this.#sessionId = init.data.session_id;
-          const mode = WORK_MODE[init.data.permissionMode ?? ""];
+          const mode = WORK_MODE.get(init.data.permissionMode ?? "");
           if (mode) this.#modeIs(mode);
         }
         return;
@@ -597,13 +597,14 @@ export class ClaudeStreamBackend implements CodexBackend {
   }
 }
 
-const CLAUDE_MODE: Record<AgentMode, string> = { default: "default", plan: "plan", accept_edits: "acceptEdits" };
-const WORK_MODE: Record<string, AgentWorkMode> = {
+/** Claude's names for the working modes (its `permissionMode`), and back. */
+const CLAUDE_MODE: Record<AgentWorkMode, string> = {
   default: "default",
   plan: "plan",
-  acceptEdits: "accept_edits",
-  bypassPermissions: "bypass",
+  accept_edits: "acceptEdits",
+  bypass: "bypassPermissions",
 };
+const WORK_MODE = new Map(Object.entries(CLAUDE_MODE).map(([ours, claude]) => [claude, ours as AgentWorkMode]));
 
 /** Tools whose use the phone shows as a card of their own (a question, a plan, the task list), not as a tool call. */
 const OWN_CARD_TOOLS = new Set(["AskUserQuestion", "ExitPlanMode", ...TASK_TOOLS]);
