@@ -110,13 +110,17 @@ async function main() {
   console.log("    (or page cache) the relay has never written before, as on a relay's first busy minutes;");
   console.log("  at bound: to the warmed room, whose log is full: every timed frame also trims one and");
   console.log("    reuses memory, as on a relay that has been running for a while (its steady state).");
-  console.log("size     log        server     frames/s      MB/s   vs baseline (range)    load gen CPU µs/frame");
+  console.log("CPU µs/frame: the server's (timed frames only) and the load generator's (sender and receiver,");
+  console.log("warm-up included); a side whose CPU per frame times frames/s nears 1 second is what limits the run.");
+  console.log(
+    "size     log        server     frames/s      MB/s   vs baseline (range)   CPU µs/frame: server  load gen",
+  );
   const defaults = RelayConfig.parse({});
   const sizes = [
     { size: 256, n: quick ? 20_000 : 100_000 },
     { size: 16 * 1024, n: quick ? 3_000 : 12_000 },
   ];
-  type Throughput = { framesPerSec: number; mbPerSec: number; loadCpuUs: number };
+  type Throughput = { framesPerSec: number; mbPerSec: number; loadCpuUs: number; serverCpuUs: number };
   for (const { size, n } of sizes) {
     const toBound = Math.min(defaults.retentionFrames, Math.ceil(defaults.retentionBytes / size));
     // the same warm-up for both: in a room of its own for "new room", in the timed room for "at bound"
@@ -133,9 +137,19 @@ async function main() {
       for (let rep = 0; rep < throughputReps; rep++) {
         for (const kind of KINDS) {
           const s = await server(kind);
+          // the server's CPU time over the timed frames only (the load generator says when they start)
+          let cpuAtStart: Promise<Json> | undefined;
+          const onTimed = (m: Json) => {
+            if (m.timed === true) cpuAtStart = call(s.proc, { cmd: "cpu" });
+          };
+          load.on("message", onTimed);
           const r = (
             await call(load, { cmd: "throughput", kind, url: s.url, size, n, windowBytes: 1 << 20, warm, freshRoom })
           ).result as Throughput;
+          load.off("message", onTimed);
+          const c1 = (await call(s.proc, { cmd: "cpu" })).mem as NodeJS.CpuUsage;
+          const c0 = (await cpuAtStart!).mem as NodeJS.CpuUsage;
+          r.serverCpuUs = (c1.user + c1.system - c0.user - c0.system) / n;
           await stop(s);
           runs[kind]!.push(r);
           if (kind !== "baseline") ratios[kind]!.push(r.framesPerSec / runs.baseline![rep]!.framesPerSec);
@@ -146,7 +160,7 @@ async function main() {
         const rs = ratios[kind];
         const vs = rs ? `${pct(median(rs))} (${pct(Math.min(...rs))}–${pct(Math.max(...rs))})` : "—";
         console.log(
-          `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${fmt(mid.loadCpuUs, 1).padStart(9)}`,
+          `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${fmt(mid.serverCpuUs, 1).padStart(18)} ${fmt(mid.loadCpuUs, 1).padStart(9)}`,
         );
       }
     }

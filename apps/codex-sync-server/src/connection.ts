@@ -24,6 +24,12 @@ import type { AppendInput, AppendSink, DeviceRecord } from "./store/types.ts";
 import { turnNow } from "./turn-clock.ts";
 
 const MAX_TEXT_BYTES = 64 * 1024;
+/**
+ * Confirmations (`sent`) leave at the end of the turn that stored the frames, but at most once per
+ * this many ms per connection: under a flood a relay turn holds a few frames, and a `sent` per turn
+ * (one write for the relay, one read and parse for the sender) was a message per ~9 frames.
+ */
+const SENT_INTERVAL_MS = 2;
 
 class Refusal extends Error {
   readonly code: RelayErrorCode;
@@ -66,6 +72,8 @@ export class Connection implements HubConnection, AppendSink {
   /** highest confirmed client message id per room, sent as one `sent` per room on the next turn */
   #sent: Map<string, { epoch: number; upTo: number }> | undefined;
   #sentScheduled = false;
+  /** when the last `sent` went out (turnNow ms) */
+  #sentAt = 0;
   /** the room of the last accepted frame (its id is already validated) */
   #lastRoom: string | undefined;
   #rate: DeviceRate | undefined;
@@ -289,12 +297,20 @@ export class Connection implements HubConnection, AppendSink {
     }
     if (this.#sentScheduled) return;
     this.#sentScheduled = true;
-    setImmediate(() => {
-      this.#sentScheduled = false;
-      for (const [r, s] of sent) this.sendJson({ t: "sent", room: r, epoch: s.epoch, upTo: s.upTo });
-      sent.clear();
-    });
+    const wait = this.#sentAt + SENT_INTERVAL_MS - turnNow();
+    if (wait > 0) setTimeout(this.#flushSent, wait);
+    else setImmediate(this.#flushSent);
   }
+
+  /** One `sent` per room with confirmations waiting. */
+  readonly #flushSent = (): void => {
+    this.#sentScheduled = false;
+    this.#sentAt = turnNow();
+    const sent = this.#sent;
+    if (!sent) return;
+    for (const [r, s] of sent) this.sendJson({ t: "sent", room: r, epoch: s.epoch, upTo: s.upTo });
+    sent.clear();
+  };
 
   // ---------- requests ----------
 

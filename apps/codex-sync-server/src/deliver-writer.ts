@@ -14,6 +14,7 @@ import type { WebSocket } from "ws";
 const INLINE_BELOW = 2048;
 
 interface RawSocket {
+  readonly writableLength: number;
   cork(): void;
   uncork(): void;
   write(b: Uint8Array): boolean;
@@ -25,8 +26,12 @@ const socketOf = (ws: WebSocket) => (ws as unknown as { _socket?: RawSocket })._
 
 /**
  * Frames written to one socket during one event-loop turn leave in one writev: the socket is corked
- * on the first write of the turn and uncorked on setImmediate (ws's own cork/uncork nests inside).
+ * on the first write of the turn and uncorked on setImmediate (ws's own cork/uncork nests inside),
+ * or as soon as it holds FLUSH_AT bytes. A turn can read megabytes (libuv reads a socket up to 32
+ * times per poll); holding all of it back until the turn ends left the reader idle meanwhile and
+ * then flooded it, where writes of a few dozen KiB keep both ends busy.
  */
+const FLUSH_AT = 64 * 1024;
 const corked = new Set<RawSocket>();
 function flushCorked(): void {
   for (const s of corked) s.uncork();
@@ -80,5 +85,6 @@ export function writeDeliver(ws: WebSocket, head: Uint8Array, payload: Uint8Arra
   corkForTurn(ws);
   socket.write(head);
   if (payload.length >= INLINE_BELOW) socket.write(payload);
+  if (socket.writableLength >= FLUSH_AT && corked.delete(socket)) socket.uncork();
   return true;
 }

@@ -52,6 +52,22 @@ describe("deliver writer", () => {
     }
   });
 
+  it("a long turn's frames leave in writes of about 64 KiB, not all at the turn's end", async () => {
+    const payloads = Array.from({ length: 300 }, (_, i) => Buffer.alloc(1024, i & 0xff));
+    const held: number[] = [];
+    const got = await roundTrip((ws) => {
+      const socket = (ws as unknown as { _socket: { writableLength: number } })._socket;
+      payloads.forEach((payload, i) => {
+        writeDeliver(ws, deliverHead("room-c", { seq: i + 1, sender: "s", cls: "output", payload }), payload);
+        held.push(socket.writableLength);
+      });
+    }, payloads.length);
+    // corked bytes never pile up past the flush point (plus the frame that crossed it)
+    expect(Math.max(...held)).toBeLessThan(64 * 1024 + 2048);
+    expect(got.map((b) => decodeDeliver(b as Buffer)?.seq)).toEqual(payloads.map((_, i) => i + 1));
+    expect(got.every((b, i) => Buffer.from(decodeDeliver(b as Buffer)!.payload).equals(payloads[i]!))).toBe(true);
+  });
+
   it("one head serves several readers; a closing socket is skipped, not written", async () => {
     const payload = Buffer.alloc(4096, 9);
     const head = deliverHead("room-b", { seq: 7, sender: "s", cls: "output", payload });

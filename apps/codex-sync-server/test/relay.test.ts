@@ -35,6 +35,30 @@ describe("relay: auth, pairing, frames", () => {
     phone.close();
   });
 
+  it("confirms a trickle of frames in few `sent` messages, and the last one confirms every frame", async () => {
+    const r = await start();
+    const { host, phone, room } = await pairedSetup(r.url);
+    const sent: number[] = [];
+    host.on("sent", (m) => sent.push(m.upTo));
+    let got = 0;
+    phone.on("frame", () => got++);
+    // one frame per event-loop turn: without a floor on the interval, each relay turn held one frame
+    // and answered it with a `sent` of its own
+    let last = { counter: 0 };
+    for (let i = 0; i < 400; i++) {
+      last = host.send(room, "output", payload(i));
+      await new Promise((res) => setImmediate(res));
+    }
+    await host.flushed();
+    await until(() => got === 400);
+    expect(host.outboxSize).toBe(0);
+    expect(sent.at(-1)).toBe(last.counter);
+    expect(sent).toEqual([...sent].sort((a, b) => a - b));
+    expect(sent.length).toBeLessThan(100);
+    host.close();
+    phone.close();
+  });
+
   it("refuses an unknown device, a bad pairing token and a second claim with typed codes", async () => {
     const r = await start();
     const stranger = client(r.url, await generateWebCryptoIdentity(), { reconnect: { enabled: false } });
