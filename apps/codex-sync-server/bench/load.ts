@@ -76,9 +76,14 @@ class Peer {
 interface Pair {
   /** sends one frame (the relay pair numbers them itself: client message ids never repeat) */
   send(payload: Buffer): void;
+  /** holds the sender's writes until `uncork`, which hands them to the kernel in one writev */
+  cork(): void;
+  uncork(): void;
   onReceive(cb: (payload: Uint8Array) => void): void;
   close(): void;
 }
+
+const socketOf = (ws: WebSocket) => (ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
 
 let roomN = 0;
 async function makePair(kind: string, url: string): Promise<Pair> {
@@ -89,6 +94,8 @@ async function makePair(kind: string, url: string): Promise<Pair> {
     await Promise.all([a.open(), b.open()]);
     return {
       send: (payload) => a.ws.send(payload),
+      cork: () => socketOf(a.ws).cork(),
+      uncork: () => socketOf(a.ws).uncork(),
       onReceive: (cb) => {
         b.onBinary = (buf) => cb(buf);
       },
@@ -116,6 +123,8 @@ async function makePair(kind: string, url: string): Promise<Pair> {
   let last: Buffer | undefined;
   let counter = 0;
   return {
+    cork: () => socketOf(host.ws).cork(),
+    uncork: () => socketOf(host.ws).uncork(),
     send: (payload) => {
       if (template?.length !== payload.length + counterAt + 4) {
         template = Buffer.from(encodeSend({ room, cls: "output", epoch, counter: 0, payload }));
@@ -143,8 +152,11 @@ async function makePair(kind: string, url: string): Promise<Pair> {
   };
 }
 
-/** Sends `count` frames of `payload` through `pair`, at most `window` in flight; resolves when all arrived. */
-async function pump(pair: Pair, count: number, payload: Buffer, window: number): Promise<void> {
+/**
+ * Sends `count` frames of `payload` through `pair`, at most `window` in flight; resolves when all
+ * arrived. `burst`: each refill of the window is written in one writev instead of one write per frame.
+ */
+async function pump(pair: Pair, count: number, payload: Buffer, window: number, burst: boolean): Promise<void> {
   let received = 0;
   let sent = 0;
   let wake: (() => void) | undefined;
@@ -157,10 +169,12 @@ async function pump(pair: Pair, count: number, payload: Buffer, window: number):
     }
   });
   while (sent < count) {
+    if (burst) pair.cork();
     while (sent < count && sent - received < window) {
       pair.send(payload);
       sent++;
     }
+    if (burst) pair.uncork();
     await new Promise<void>((r) => {
       wake = r;
     });
@@ -175,14 +189,14 @@ async function pump(pair: Pair, count: number, payload: Buffer, window: number):
 async function throughput(
   kind: string,
   url: string,
-  opts: { size: number; n: number; windowBytes: number; warm: number; freshRoom: boolean },
+  opts: { size: number; n: number; windowBytes: number; warm: number; freshRoom: boolean; burst: boolean },
 ) {
   const { size, n, warm } = opts;
   const window = Math.max(16, Math.floor(opts.windowBytes / size));
   const payload = Buffer.alloc(size, 7);
   const cpu0 = process.cpuUsage();
   let pair = await makePair(kind, url);
-  await pump(pair, warm, payload, window);
+  await pump(pair, warm, payload, window, opts.burst);
   if (opts.freshRoom) {
     pair.close();
     pair = await makePair(kind, url);
@@ -190,7 +204,7 @@ async function throughput(
   // the bench reads the server's CPU time when this arrives and again when the result does
   process.send?.({ timed: true });
   const tStart = performance.now();
-  await pump(pair, n, payload, window);
+  await pump(pair, n, payload, window, opts.burst);
   const secs = (performance.now() - tStart) / 1000;
   const cpu = process.cpuUsage(cpu0);
   pair.close();
@@ -259,6 +273,7 @@ process.on("message", async (m: Json) => {
         windowBytes: Number(m.windowBytes),
         warm: Number(m.warm),
         freshRoom: m.freshRoom === true,
+        burst: m.burst === true,
       });
     else if (m.cmd === "latency")
       result = await latency(String(m.kind), String(m.url), Number(m.rate), Number(m.seconds), Number(m.size));

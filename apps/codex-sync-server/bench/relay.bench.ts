@@ -6,8 +6,9 @@
  *   memory   — the relay with the memory store;
  *   sqlite   — the relay with the embedded SQLite store (the default).
  * Prints throughput (frames/s, MB/s at 256 B and 16 KiB) with ratios to the baseline, both from a
- * nearly empty log and with the log at its retention bound (steady state), added latency p50/p99 at a
- * fixed 1,000 frames/s, and memory per idle connection at 1k and 5k connections.
+ * nearly empty log and with the log at its retention bound (steady state), for a sender that writes
+ * each frame on its own and for one that writes bursts, with each side's CPU per frame; added latency
+ * p50/p99 at a fixed 1,000 frames/s; and memory per idle connection at 1k and 5k connections.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -110,58 +111,80 @@ async function main() {
   console.log("    (or page cache) the relay has never written before, as on a relay's first busy minutes;");
   console.log("  at bound: to the warmed room, whose log is full: every timed frame also trims one and");
   console.log("    reuses memory, as on a relay that has been running for a while (its steady state).");
+  console.log("Two senders, each over both sizes and both logs:");
+  console.log("  each frame: the load generator writes every frame on its own, as RelayClient.send does;");
+  console.log("  bursts: each refill of the window leaves in one write (pipelining, as redis-benchmark -P).");
   console.log("CPU µs/frame: the server's (timed frames only) and the load generator's (sender and receiver,");
   console.log("warm-up included); a side whose CPU per frame times frames/s nears 1 second is what limits the run.");
-  console.log(
-    "size     log        server     frames/s      MB/s   vs baseline (range)   CPU µs/frame: server  load gen",
-  );
+  console.log("With one write per frame that is mostly the load generator, whose writes also cost more when the");
+  console.log("server they wake was idle; bursts leave the servers as the limit, so those ratios compare them.");
   const defaults = RelayConfig.parse({});
   const sizes = [
     { size: 256, n: quick ? 20_000 : 100_000 },
     { size: 16 * 1024, n: quick ? 3_000 : 12_000 },
   ];
   type Throughput = { framesPerSec: number; mbPerSec: number; loadCpuUs: number; serverCpuUs: number };
-  for (const { size, n } of sizes) {
-    const toBound = Math.min(defaults.retentionFrames, Math.ceil(defaults.retentionBytes / size));
-    // the same warm-up for both: in a room of its own for "new room", in the timed room for "at bound"
-    const warm = quick ? 2000 : Math.ceil(toBound * 1.05);
-    const states = [
-      { state: "new room", freshRoom: true },
-      { state: "at bound", freshRoom: false },
-    ];
-    for (const { state, freshRoom } of states) {
-      // each round runs baseline, memory, sqlite back to back, so a change in the machine's speed
-      // (this is a shared 2-core VM) hits a relay run and its baseline alike; ratios are per round
-      const runs: Record<string, Throughput[]> = { baseline: [], memory: [], sqlite: [] };
-      const ratios: Record<string, number[]> = { memory: [], sqlite: [] };
-      for (let rep = 0; rep < throughputReps; rep++) {
-        for (const kind of KINDS) {
-          const s = await server(kind);
-          // the server's CPU time over the timed frames only (the load generator says when they start)
-          let cpuAtStart: Promise<Json> | undefined;
-          const onTimed = (m: Json) => {
-            if (m.timed === true) cpuAtStart = call(s.proc, { cmd: "cpu" });
-          };
-          load.on("message", onTimed);
-          const r = (
-            await call(load, { cmd: "throughput", kind, url: s.url, size, n, windowBytes: 1 << 20, warm, freshRoom })
-          ).result as Throughput;
-          load.off("message", onTimed);
-          const c1 = (await call(s.proc, { cmd: "cpu" })).mem as NodeJS.CpuUsage;
-          const c0 = (await cpuAtStart!).mem as NodeJS.CpuUsage;
-          r.serverCpuUs = (c1.user + c1.system - c0.user - c0.system) / n;
-          await stop(s);
-          runs[kind]!.push(r);
-          if (kind !== "baseline") ratios[kind]!.push(r.framesPerSec / runs.baseline![rep]!.framesPerSec);
+  const senders = [
+    { sender: "each frame", burst: false },
+    { sender: "bursts", burst: true },
+  ];
+  for (const { sender, burst } of senders) {
+    console.log(`\nsender: ${sender}`);
+    console.log(
+      "size     log        server     frames/s      MB/s   vs baseline (range)   CPU µs/frame: server  load gen",
+    );
+    for (const { size, n } of sizes) {
+      const toBound = Math.min(defaults.retentionFrames, Math.ceil(defaults.retentionBytes / size));
+      // the same warm-up for both: in a room of its own for "new room", in the timed room for "at bound"
+      const warm = quick ? 2000 : Math.ceil(toBound * 1.05);
+      const states = [
+        { state: "new room", freshRoom: true },
+        { state: "at bound", freshRoom: false },
+      ];
+      for (const { state, freshRoom } of states) {
+        // each round runs baseline, memory, sqlite back to back, so a change in the machine's speed
+        // (this is a shared 2-core VM) hits a relay run and its baseline alike; ratios are per round
+        const runs: Record<string, Throughput[]> = { baseline: [], memory: [], sqlite: [] };
+        const ratios: Record<string, number[]> = { memory: [], sqlite: [] };
+        for (let rep = 0; rep < throughputReps; rep++) {
+          for (const kind of KINDS) {
+            const s = await server(kind);
+            // the server's CPU time over the timed frames only (the load generator says when they start)
+            let cpuAtStart: Promise<Json> | undefined;
+            const onTimed = (m: Json) => {
+              if (m.timed === true) cpuAtStart = call(s.proc, { cmd: "cpu" });
+            };
+            load.on("message", onTimed);
+            const r = (
+              await call(load, {
+                cmd: "throughput",
+                kind,
+                url: s.url,
+                size,
+                n,
+                windowBytes: 1 << 20,
+                warm,
+                freshRoom,
+                burst,
+              })
+            ).result as Throughput;
+            load.off("message", onTimed);
+            const c1 = (await call(s.proc, { cmd: "cpu" })).mem as NodeJS.CpuUsage;
+            const c0 = (await cpuAtStart!).mem as NodeJS.CpuUsage;
+            r.serverCpuUs = (c1.user + c1.system - c0.user - c0.system) / n;
+            await stop(s);
+            runs[kind]!.push(r);
+            if (kind !== "baseline") ratios[kind]!.push(r.framesPerSec / runs.baseline![rep]!.framesPerSec);
+          }
         }
-      }
-      for (const kind of KINDS) {
-        const mid = medianBy(runs[kind]!, (r) => r.framesPerSec);
-        const rs = ratios[kind];
-        const vs = rs ? `${pct(median(rs))} (${pct(Math.min(...rs))}–${pct(Math.max(...rs))})` : "—";
-        console.log(
-          `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${fmt(mid.serverCpuUs, 1).padStart(18)} ${fmt(mid.loadCpuUs, 1).padStart(9)}`,
-        );
+        for (const kind of KINDS) {
+          const mid = medianBy(runs[kind]!, (r) => r.framesPerSec);
+          const rs = ratios[kind];
+          const vs = rs ? `${pct(median(rs))} (${pct(Math.min(...rs))}–${pct(Math.max(...rs))})` : "—";
+          console.log(
+            `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${fmt(mid.serverCpuUs, 1).padStart(18)} ${fmt(mid.loadCpuUs, 1).padStart(9)}`,
+          );
+        }
       }
     }
   }
