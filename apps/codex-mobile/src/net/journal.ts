@@ -5,7 +5,7 @@ import type { SessionMode } from "../store/types.ts";
 
 /** Events kept per session on the phone, so the timeline survives a reload or a cold start offline. */
 export const JOURNAL_EVENTS = 5000;
-/** Sessions kept per laptop (the most recently active). */
+/** Sessions kept per relay room (the most recently active). */
 export const JOURNAL_SESSIONS = 20;
 
 export interface SessionMeta {
@@ -48,8 +48,22 @@ export class Journal {
     return this.#sessions.get(sessionId)?.persisted ?? 0;
   }
 
-  constructor(laptopId: string) {
-    this.#prefix = `journal:${laptopId}:`;
+  /** `room`: the relay room the link's sessions come from (one journal per room). */
+  constructor(room: string) {
+    this.#prefix = `journal:${room}:`;
+  }
+
+  /**
+   * Moves the sessions journaled under `from` to `to`, leaving any already under `to`. Apps before
+   * 2026-11-24 journaled a laptop's first room under the laptop's id.
+   */
+  static async rekey(from: string, to: string): Promise<void> {
+    if (from === to) return;
+    for (const key of await kv.keys(`journal:${from}:`)) {
+      const target = `journal:${to}:${key.slice(`journal:${from}:`.length)}`;
+      if ((await kv.get(target)) === undefined) await kv.set(target, await kv.get(key));
+      await kv.del(key);
+    }
   }
 
   async load(): Promise<{ meta: SessionMeta; events: Logged[] }[]> {

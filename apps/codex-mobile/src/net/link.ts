@@ -31,8 +31,6 @@ export interface LinkOptions {
   onState(state: LinkState, detail?: string): void;
   onRecord(record: LaptopRecord): void;
   onAudio?(sessionId: string, frame: VoiceFrame): void;
-  /** Where this link's sessions are journaled (default: the laptop's id; another room of it: its room id). */
-  journalId?: string;
   /**
    * Another room of a laptop already linked: this link joins its room on that link's RelayClient
    * (one connection per laptop, however many sessions it runs) and leaves it on close.
@@ -89,7 +87,7 @@ export class LaptopLink {
   constructor(o: LinkOptions, existing?: { client: RelayClient; channel: SecureChannel }) {
     this.#o = o;
     this.record = o.record;
-    this.journal = new Journal(o.journalId ?? o.record.id);
+    this.journal = new Journal(o.record.room);
     this.journal.onPersisted = () => this.#scheduleAck();
     this.#ownsClient = o.sharedClient === undefined;
     if (existing) {

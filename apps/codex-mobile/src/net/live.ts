@@ -1,4 +1,4 @@
-import type { DeviceIdentity } from "@codex-remote/protocol";
+import { type DeviceIdentity, parsePairingLink } from "@codex-remote/protocol";
 import { enableWebPush, type PushState, webPushState } from "../push/push.ts";
 import type { PushTarget } from "../push/target.ts";
 import type { Store } from "../store/store.ts";
@@ -6,6 +6,7 @@ import type { ConnectionState } from "../store/types.ts";
 import type { AppServices } from "../ui/context.ts";
 import type { VoiceIO } from "../voice/voice.ts";
 import type { PairingFlow, SessionActions } from "./actions.ts";
+import { Journal } from "./journal.ts";
 import { forgetLaptop, type LaptopRecord, loadIdentity, loadLaptops, saveLaptop } from "./laptops.ts";
 import { LaptopLink, type LinkState } from "./link.ts";
 import { type PairedResult, pairWithLink } from "./pairing.ts";
@@ -20,6 +21,8 @@ export function createLiveServices(
   const links = new Map<string, LaptopLink>();
   const states = new Map<string, { state: LinkState; detail: string | undefined }>();
   const voices = new Map<string, VoiceIO>();
+  /** Rooms a pairing is going through: no link opens there until it ends (see `pairing`). */
+  const pairingRooms = new Set<string>();
   let identity: Promise<DeviceIdentity> | undefined;
   const me = () => (identity ??= loadIdentity());
 
@@ -65,13 +68,12 @@ export function createLiveServices(
     const laptop = primary.record;
     const open = (room: string) => {
       const key = siblingKey(laptop.id, room);
-      if (room === laptop.room || links.has(key)) return;
+      if (room === laptop.room || links.has(key) || pairingRooms.has(room)) return;
       const { lastRelaySeq: _, ...rest } = laptop;
       const record: LaptopRecord = { ...rest, room };
       const link = new LaptopLink({
         ...linkOptions(record, id, key),
         onRecord: () => {},
-        journalId: room,
         sharedClient: primary.client,
       });
       links.set(key, link);
@@ -102,7 +104,8 @@ export function createLiveServices(
     const id = await me();
     const laptops = await loadLaptops();
     for (const record of laptops) {
-      if (links.has(record.id)) continue;
+      if (links.has(record.id) || pairingRooms.has(record.room)) continue;
+      await Journal.rekey(record.id, record.room);
       const link = new LaptopLink(linkOptions(record, id));
       links.set(record.id, link);
       followOtherRooms(link, id);
@@ -161,18 +164,49 @@ export function createLiveServices(
     bargeIn: (s) => act(s, (l) => l.bargeIn(s)),
   };
 
+  /**
+   * Pairing through a room a link of this phone is in (the laptop's own, or another of its
+   * sessions'): that link stops, and none opens there until the pairing ends. The laptop keeps one
+   * channel per phone and room, so an old link's handshake in the middle of the pairing replaced
+   * the pairing's channel and the new link never heard back. If the pairing does not go through,
+   * the links come back.
+   */
   const pairing = (): PairingFlow => {
     let result: PairedResult | undefined;
+    let room: string | undefined;
+    const end = (restart: boolean) => {
+      if (room === undefined) return;
+      pairingRooms.delete(room);
+      room = undefined;
+      if (restart) void startAll();
+    };
     return {
       begin: async (text) => {
         const id = await me();
-        result = await pairWithLink(text, id);
+        room = parsePairingLink(text.trim()).roomId;
+        pairingRooms.add(room);
+        for (const [key, link] of [...links]) {
+          if (link.record.room !== room) continue;
+          if (key === link.record.id) await closeLaptop(key, false);
+          else {
+            link.close();
+            links.delete(key);
+            states.delete(key);
+          }
+        }
+        try {
+          result = await pairWithLink(text, id);
+        } catch (e) {
+          end(true);
+          throw e;
+        }
         return { sas: result.sas, laptop: result.record.name };
       },
       confirm: async () => {
         if (!result) throw new Error("nothing to confirm");
         const r = result;
         result = undefined;
+        end(false);
         await saveLaptop(r.record);
         await closeLaptop(r.record.id, false);
         const id = await me();
@@ -184,6 +218,7 @@ export function createLiveServices(
       cancel: () => {
         result?.client.close();
         result = undefined;
+        end(true);
       },
     };
   };

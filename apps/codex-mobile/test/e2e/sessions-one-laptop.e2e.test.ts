@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchPhone, promptInSession, shot } from "./browser.ts";
+import { launchPhone, promptInSession, sendPrompt, shot } from "./browser.ts";
 import { type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
 
 /**
@@ -80,5 +80,38 @@ describe("one phone app, two codex-remote sessions on one laptop", () => {
       .filter({ hasText: basename(second.workDir) })
       .tap();
     await page.getByTestId("user-message").filter({ hasText: "from the phone to the second session" }).waitFor();
+  }, 120_000);
+
+  it("paired again through the second session's room, each session still goes to its own room after a cold start", async () => {
+    const w = second!;
+    const link = w.link.startsWith("http") ? w.link : `${relay.httpUrl}${w.link.slice(w.link.indexOf("?"))}`;
+    await page.goto(link);
+    await page.getByRole("button", { name: "They match" }).tap({ timeout: 15_000 });
+    await page.getByTestId("paired").waitFor();
+    // the laptop's room is now the second session's; the first session's journal stays with its room
+    await page.reload();
+    await page.goto(relay.httpUrl);
+    await expect.poll(() => rows().count(), { timeout: 15_000 }).toBe(2);
+    // the phone is still in control of both sessions (the relay keeps each room's controller)
+    for (const [wrapper, text] of [
+      [first, "paired again, to the first session"],
+      [w, "paired again, to the second session"],
+    ] as const) {
+      await page.goto(relay.httpUrl);
+      await rows()
+        .filter({ hasText: basename(wrapper.workDir) })
+        .tap();
+      await expect
+        .poll(() => page.getByTestId("control-banner").getAttribute("data-control"), { timeout: 15_000 })
+        .toBe("granted");
+      await sendPrompt(page, text);
+      await page.getByTestId("user-message").filter({ hasText: text }).waitFor();
+    }
+    await expect
+      .poll(() => first.proc.out.includes("paired again, to the first session"), { timeout: 15_000 })
+      .toBe(true);
+    await expect.poll(() => w.proc.out.includes("paired again, to the second session"), { timeout: 15_000 }).toBe(true);
+    expect(first.proc.out).not.toContain("paired again, to the second session");
+    expect(w.proc.out).not.toContain("paired again, to the first session");
   }, 120_000);
 });
