@@ -31,7 +31,8 @@ export function createLiveServices(
     const netDown = typeof navigator !== "undefined" && navigator.onLine === false;
     let state: ConnectionState;
     let detail: string | undefined;
-    if (netDown) [state, detail] = ["offline", "no network"];
+    if (otherTab) state = "elsewhere";
+    else if (netDown) [state, detail] = ["offline", "no network"];
     else if (all.length === 0) [state, detail] = ["offline", "no laptop paired"];
     else if (all.some((s) => s.state === "online")) state = "online";
     else if (all.some((s) => s.state === "reconnecting")) [state, detail] = ["reconnecting", all[0]?.detail];
@@ -101,6 +102,7 @@ export function createLiveServices(
   };
 
   const startAll = async () => {
+    if (!leading) return;
     const id = await me();
     const laptops = await loadLaptops();
     for (const record of laptops) {
@@ -113,9 +115,57 @@ export function createLiveServices(
     }
     publish();
   };
-  void startAll()
-    .then(() => registerNativePush())
-    .catch(() => publish());
+
+  /**
+   * One tab of the app holds the relay links, by a Web Lock. The laptop keeps one channel per phone
+   * and room, so two tabs' links kept replacing each other's channel and what either sent was lost.
+   * Another tab says "open in another tab", waits for the lock (it gets it when that tab closes),
+   * and can take the links over (`useHere`: the lock is stolen, and the tab that held it closes its
+   * links and waits in turn). Without Web Locks every tab runs its own links, as before.
+   */
+  const LINKS_LOCK = "codex-remote:links";
+  const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
+  let leading = locks === undefined;
+  let otherTab = false;
+  const lead = (steal: boolean): Promise<void> =>
+    new Promise((granted) => {
+      locks!
+        .request(LINKS_LOCK, steal ? { steal: true } : {}, () => {
+          leading = true;
+          otherTab = false;
+          granted();
+          void startAll()
+            .then(() => registerNativePush())
+            .catch(() => publish());
+          // held for as long as this page lives
+          return new Promise<void>(() => {});
+        })
+        .catch(() => {
+          // another tab stole the lock
+          leading = false;
+          otherTab = true;
+          void closeAll().then(() => {
+            publish();
+            void lead(false);
+          });
+        });
+    });
+  const closeAll = async () => {
+    for (const key of [...links.keys()]) if (!key.includes(" ")) await closeLaptop(key, false);
+  };
+  if (!locks) {
+    void startAll()
+      .then(() => registerNativePush())
+      .catch(() => publish());
+  } else {
+    void locks.query().then((q) => {
+      if (!leading && q.held?.some((l) => l.name === LINKS_LOCK)) {
+        otherTab = true;
+        publish();
+      }
+    });
+    void lead(false);
+  }
 
   /** In the iOS shell: APNs registration (the Capacitor bridge is loaded only there). */
   const registerNativePush = async () => {
@@ -131,7 +181,18 @@ export function createLiveServices(
   };
   const act = (sessionId: string, fn: (l: LaptopLink) => void) => {
     const l = linkFor(sessionId);
-    if (!l) return;
+    if (!l) {
+      store.dispatch({
+        type: "notice",
+        sessionId,
+        code: "NOT_SENT",
+        message: otherTab
+          ? "Not sent: this app is open in another tab (tap Use here to use it in this one)"
+          : "Not sent: this session's laptop is not linked",
+        at: Date.now(),
+      });
+      return;
+    }
     try {
       fn(l);
     } catch (e) {
@@ -183,7 +244,10 @@ export function createLiveServices(
     return {
       begin: async (text) => {
         const id = await me();
-        room = parsePairingLink(text.trim()).roomId;
+        const offerRoom = parsePairingLink(text.trim()).roomId;
+        // a pairing makes a link: this tab takes the links over first
+        if (!leading) await lead(true);
+        room = offerRoom;
         pairingRooms.add(room);
         for (const [key, link] of [...links]) {
           if (link.record.room !== room) continue;
@@ -235,6 +299,9 @@ export function createLiveServices(
     pairing,
     laptops: async () =>
       (await loadLaptops()).map((l) => ({ id: l.id, name: l.name, relayUrl: l.relayUrl, pairedAt: l.pairedAt })),
+    useHere: async () => {
+      if (!leading) await lead(true);
+    },
     forget: async (id) => {
       await closeLaptop(id, true);
       await forgetLaptop(id);

@@ -57,6 +57,7 @@ export function createServices(): AppServices {
       };
     },
     laptops: async () => (await ready).laptops(),
+    useHere: async () => (await ready).useHere(),
     forget: async (id) => (await ready).forget(id),
     push: {
       state: async () => (await ready).push.state(),

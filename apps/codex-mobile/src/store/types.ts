@@ -54,7 +54,8 @@ export type StoreInput =
   /** An error the laptop sent about this phone's request (not an agent event). */
   | { type: "notice"; sessionId: string; code: string; message: string; at: number };
 
-export type ConnectionState = "offline" | "connecting" | "online" | "reconnecting";
+/** elsewhere: another tab of the app holds the relay links (see live.ts). */
+export type ConnectionState = "offline" | "connecting" | "online" | "reconnecting" | "elsewhere";
 export type SessionMode = "structured" | "terminal";
 /** none: the laptop has control; requested: asked, not answered; granted: this phone drives; revoked: taken back. */
 export type ControlState = "none" | "requested" | "granted" | "revoked" | "refused";

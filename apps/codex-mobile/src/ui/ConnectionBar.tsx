@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { useAppState } from "./context.ts";
+import { useAppState, useServices } from "./context.ts";
 import { ago } from "./format.ts";
 
 const LABEL = {
@@ -7,11 +7,13 @@ const LABEL = {
   connecting: "Connecting…",
   reconnecting: "Reconnecting…",
   offline: "Offline",
+  elsewhere: "Open in another tab",
 } as const;
 
 /** Says what the connection really is: no green dot unless the relay answered. */
 export function ConnectionBar() {
   const conn = useAppState((s) => s.connection);
+  const { useHere } = useServices();
   const [, tick] = useState(0);
   useEffect(() => {
     const t = setInterval(() => tick((n) => n + 1), 15_000);
@@ -25,6 +27,11 @@ export function ConnectionBar() {
         {conn.state !== "online" && conn.since ? ` · since ${ago(conn.since)}` : ""}
         {conn.detail ? ` · ${conn.detail}` : ""}
       </span>
+      {conn.state === "elsewhere" && (
+        <button type="button" data-testid="use-here" onClick={() => void useHere()}>
+          Use here
+        </button>
+      )}
     </div>
   );
 }

@@ -9,6 +9,7 @@ export function SessionList() {
   const { laptops } = useServices();
   const sessions = useAppState((s) => s.sessions);
   const order = useAppState((s) => s.order);
+  const elsewhere = useAppState((s) => s.connection.state === "elsewhere");
   const list = sessionList({ sessions, order, connection: { state: "online", since: 0 } });
   const [paired, setPaired] = useState<PairedLaptop[] | null>(null);
   useEffect(() => {
@@ -28,7 +29,11 @@ export function SessionList() {
       <main>
         {list.length === 0 && (
           <div class="pad stack muted">
-            {paired && paired.length === 0 ? (
+            {elsewhere ? (
+              <p data-testid="elsewhere">
+                This app is open in another tab, which shows your sessions. Tap Use here to see them in this one.
+              </p>
+            ) : paired && paired.length === 0 ? (
               <p>
                 No laptop paired yet. Run <span class="mono">codex-remote pair</span> on your laptop and scan the code.
               </p>

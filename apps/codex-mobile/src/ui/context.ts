@@ -14,6 +14,8 @@ export interface AppServices {
   forget: (id: string) => Promise<void>;
   push: { state: () => Promise<PushState>; enable: () => Promise<PushState> };
   voice: (sessionId: string) => VoiceIO;
+  /** Takes the relay links over from another tab of the app. */
+  useHere: () => Promise<void>;
 }
 
 export const Services = createContext<AppServices | null>(null);

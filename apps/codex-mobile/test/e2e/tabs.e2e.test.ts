@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchPhone, pairAndTakeControl, sendPrompt, shot } from "./browser.ts";
+import { type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
+
+/**
+ * The app open in two tabs of one browser: one device, one channel per room on the laptop. Only one
+ * tab holds the relay links; the other says so and can take them over. (Two tabs used to replace
+ * each other's channel, and prompts from either were lost.)
+ */
+describe("the app in two tabs", () => {
+  let relay: Relay;
+  let w: Wrapper;
+  let phone: Awaited<ReturnType<typeof launchPhone>>;
+
+  beforeAll(async () => {
+    relay = await startRelay({ dataDir: tempDir("cm-relay-") });
+    w = await startWrapper({ relayUrl: relay.url, agent: "demo", configDir: tempDir("cm-laptop-") });
+    phone = await launchPhone();
+  }, 60_000);
+
+  afterAll(async () => {
+    await phone?.close();
+    await w?.proc.stop();
+    await relay?.proc.stop();
+  });
+
+  const state = (page: typeof phone.page) => page.getByTestId("connection").getAttribute("data-state");
+  it("one tab holds the links, the other says so; prompts from the holder arrive; Use here moves them", async () => {
+    const first = phone.page;
+    const link = w.link.startsWith("http") ? w.link : `${relay.httpUrl}${w.link.slice(w.link.indexOf("?"))}`;
+    await pairAndTakeControl(first, link);
+
+    const second = await phone.context.newPage();
+    await second.goto(relay.httpUrl);
+    await expect.poll(() => state(second), { timeout: 15_000 }).toBe("elsewhere");
+    await second.getByTestId("elsewhere").waitFor();
+    await shot(second, "tabs-elsewhere");
+    // well past the links' liveness check (15 s), which is when two tabs' handshakes used to collide
+    await new Promise((r) => setTimeout(r, 17_000));
+    expect(await state(first)).toBe("online");
+    await sendPrompt(first, "from the first tab");
+    await expect.poll(() => w.proc.out.includes("from the first tab"), { timeout: 15_000 }).toBe(true);
+
+    // Use here: the second tab takes the links (the phone is still in control), the first gives them up
+    await second.getByTestId("use-here").tap();
+    await expect.poll(() => state(second), { timeout: 15_000 }).toBe("online");
+    await expect.poll(() => state(first), { timeout: 15_000 }).toBe("elsewhere");
+    // (no reload here: a page that reloads gives its lock up and queues behind the other tab)
+    await second.getByTestId("session-row").first().tap();
+    await expect
+      .poll(() => second.getByTestId("control-banner").getAttribute("data-control"), { timeout: 15_000 })
+      .toBe("granted");
+    await sendPrompt(second, "from the second tab");
+    await expect.poll(() => w.proc.out.includes("from the second tab"), { timeout: 15_000 }).toBe(true);
+
+    // a prompt typed in the tab that gave the links up says why it was not sent
+    await sendPrompt(first, "typed in the first tab");
+    await first.getByText("open in another tab").first().waitFor();
+    expect(w.proc.out).not.toContain("typed in the first tab");
+
+    // closing the tab that holds them hands the links back to the other
+    await second.close();
+    await expect.poll(() => state(first), { timeout: 15_000 }).toBe("online");
+    await sendPrompt(first, "back in the first tab");
+    await expect.poll(() => w.proc.out.includes("back in the first tab"), { timeout: 15_000 }).toBe(true);
+  }, 150_000);
+});
