@@ -2,9 +2,10 @@
  * `pnpm --filter @codex-remote/codex-sync-server bench:cpu`
  *
  * What each server costs per frame below saturation, apart from how two shared cores are split at
- * full speed: each server (its own process) first gets the throughput bench's long warm-up (its log
- * filled to the default retention bound), then the load generator sends at a fixed rate for a few
- * seconds and the server's own CPU time (user + system, all its threads) is divided by the frames.
+ * full speed: each server (its own process) first gets the throughput bench's long warm-up (one
+ * room's log filled to the default retention bound), then the load generator sends at a fixed rate
+ * for a few seconds, to a new room of a new pair of connections, and the server's own CPU time
+ * (user + system, all its threads) is divided by the frames.
  * Median of three rounds per server, interleaved, with the ratio to the baseline.
  */
 import { type ChildProcess, fork } from "node:child_process";
