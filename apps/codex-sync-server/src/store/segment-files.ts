@@ -56,6 +56,7 @@ export class SegmentFiles {
   #releasedInTx: number[] = [];
   /** emptied segments, overwritten by the next ones instead of deleted */
   #spares: number[] = [];
+  #keepSpares = true;
 
   constructor(dir: string, segmentBytes = DEFAULT_SEGMENT_BYTES) {
     this.dir = dir;
@@ -167,7 +168,7 @@ export class SegmentFiles {
     for (const seg of this.#unlinkAfterCommit) {
       if (this.#refs.has(seg)) continue;
       this.#closeReader(seg);
-      if (this.#spares.length < MAX_SPARES) this.#spares.push(seg);
+      if (this.#keepSpares && this.#spares.length < MAX_SPARES) this.#spares.push(seg);
       else this.#unlink(seg);
     }
     this.#unlinkAfterCommit = [];
@@ -224,17 +225,25 @@ export class SegmentFiles {
       const spare = this.#spares.shift();
       if (spare !== undefined) {
         // the spare takes the new name (a link fails where that name exists), then loses its old one
+        let linked = false;
         try {
           linkSync(join(this.dir, fileName(spare)), join(this.dir, fileName(seg)));
+          linked = true;
         } catch (err) {
-          this.#spares.unshift(spare);
-          if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-          continue;
+          if ((err as NodeJS.ErrnoException).code === "EEXIST") {
+            this.#spares.unshift(spare);
+            continue;
+          }
+          // a file system without hard links: segments are deleted and created, as before
+          this.#keepSpares = false;
+          for (const s of [spare, ...this.#spares.splice(0)]) this.#unlink(s);
         }
-        this.#unlink(spare);
-        this.#activeFd = openSync(join(this.dir, fileName(seg)), "r+");
-        reused = true;
-        break;
+        if (linked) {
+          this.#unlink(spare);
+          this.#activeFd = openSync(join(this.dir, fileName(seg)), "r+");
+          reused = true;
+          break;
+        }
       }
       try {
         this.#activeFd = openSync(join(this.dir, fileName(seg)), "wx+", 0o600);
