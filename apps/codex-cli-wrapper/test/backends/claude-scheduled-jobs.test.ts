@@ -44,4 +44,34 @@ describe("claude's scheduled jobs (the prompt of a turn it starts by itself)", (
     j.apply("CronCreate", { cron: "0 * * * *", prompt: "x" }, "could not schedule");
     expect(j.fired(at(14, 0))).toBe("tidy up");
   });
+
+  it("allows for claude's jitter: one-shot jobs on :00 or :30 fire up to 90 s early, recurring ones up to 10% of their period late", () => {
+    const j = new ScheduledJobs();
+    const oneShot = (id: string, prompt: string) =>
+      j.apply(
+        "CronCreate",
+        { cron: "* * * * *", prompt, recurring: false },
+        `Scheduled one-shot task ${id} (Every minute).`,
+      );
+    oneShot("00000001", "check the build");
+    // due at 16:30 (a :30 minute), fired at 16:29:05: claude's early jitter
+    expect(j.fired(at(16, 29, 5))).toBe("check the build");
+    oneShot("00000002", "check again");
+    // due at 16:31 (not :00 or :30): no early firing, so a turn at 16:30:50 is something else
+    expect(j.fired(at(16, 30, 50))).toBeUndefined();
+    expect(j.fired(at(16, 31, 2))).toBe("check again");
+    j.apply(
+      "CronCreate",
+      { cron: "0 * * * *", prompt: "run the tests" },
+      "Scheduled recurring task a1b2c3d4 (Every hour).",
+    );
+    // hourly: up to 6 min late
+    expect(j.fired(at(10, 5, 0))).toBe("run the tests");
+    expect(j.fired(at(10, 7, 0))).toBeUndefined();
+    j.apply("CronDelete", { id: "a1b2c3d4" }, "Deleted");
+    j.apply("CronCreate", { cron: "* * * * *", prompt: "tick" }, "Scheduled recurring task b1b2c3d4 (Every minute).");
+    // every minute: up to 6 s late, so 40 s into a minute is not its turn
+    expect(j.fired(at(11, 0, 20))).toBe("tick");
+    expect(j.fired(at(11, 0, 40))).toBeUndefined();
+  });
 });

@@ -158,13 +158,17 @@ export function createLiveServices(
       .then(() => registerNativePush())
       .catch(() => publish());
   } else {
-    void locks.query().then((q) => {
-      if (!leading && q.held?.some((l) => l.name === LINKS_LOCK)) {
-        otherTab = true;
-        publish();
-      }
-    });
     void lead(false);
+    // a reload's new page may ask before the old one has let go: say "elsewhere" only if the lock
+    // is still someone else's a moment later
+    setTimeout(() => {
+      void locks.query().then((q) => {
+        if (!leading && q.held?.some((l) => l.name === LINKS_LOCK)) {
+          otherTab = true;
+          publish();
+        }
+      });
+    }, 500);
   }
 
   /** In the iOS shell: APNs registration (the Capacitor bridge is loaded only there). */

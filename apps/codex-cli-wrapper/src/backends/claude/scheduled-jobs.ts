@@ -1,13 +1,22 @@
 /**
  * The jobs claude scheduled in this process (CronCreate), so a turn it starts by itself can show
  * what it runs: claude does not print the prompt of a job falling due. A turn is put down to a job
- * only when exactly one known job is due at that minute (its cron expression matches, and the turn
- * starts within the minute's first seconds, when claude fires jobs); anything else (several jobs
- * due, a wake-up, a background task finishing) shows no prompt rather than a guess.
+ * only when exactly one known job fires at about that time (its cron expression has a minute due
+ * then, give or take claude's jitter, and the turn starts within the first seconds after it);
+ * anything else (several jobs due, a wake-up, a background task finishing) shows no prompt rather
+ * than a guess.
  */
 const SCHEDULED = /Scheduled (?:\S+ )*task (\S+)/;
-/** A job falls due at a minute boundary; a turn starting later in the minute is something else. */
+/** A turn for a job starts within this long after claude fires it. */
 const FIRE_WINDOW_MS = 30_000;
+/**
+ * Claude's own jitter (its CronCreate tool description): a one-shot job landing on minute :00 or :30
+ * fires up to 90 s early; a recurring one up to 10% of its period late, at most 15 minutes.
+ */
+const ONE_SHOT_EARLY_MS = 90_000;
+const RECURRING_LATE_MAX_MS = 15 * 60_000;
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
 
 interface Job {
   readonly prompt: string;
@@ -67,12 +76,34 @@ export class ScheduledJobs {
 
   /** The prompt of the job that fired for a turn starting `at`: the only known job due then, or undefined. */
   fired(at = new Date()): string | undefined {
-    if (at.getSeconds() * 1000 + at.getMilliseconds() >= FIRE_WINDOW_MS) return undefined;
-    const due = [...this.#jobs].filter(([, job]) => cronMatches(job.cron, at));
+    const due = [...this.#jobs].filter(([, job]) => firesNear(job, at.getTime()));
     const only = due.length === 1 ? due[0] : undefined;
     if (!only) return undefined;
     const [id, job] = only;
     if (!job.recurring) this.#jobs.delete(id);
     return job.prompt;
   }
+}
+
+/** Whether claude would fire `job` shortly before `t` (a turn starting then is that job's). */
+function firesNear(job: Job, t: number): boolean {
+  const minute = Math.floor(t / MINUTE_MS) * MINUTE_MS;
+  const matches = (m: number) => cronMatches(job.cron, new Date(m));
+  if (!job.recurring) {
+    if (matches(minute) && t - minute < FIRE_WINDOW_MS) return true;
+    for (let m = minute + MINUTE_MS; m <= t + ONE_SHOT_EARLY_MS; m += MINUTE_MS) {
+      const at = new Date(m).getMinutes();
+      if ((at === 0 || at === 30) && matches(m)) return true;
+    }
+    return false;
+  }
+  // the latest due minute decides: fired on time or up to its jitter late
+  for (let m = minute; m > t - RECURRING_LATE_MAX_MS - FIRE_WINDOW_MS; m -= MINUTE_MS) {
+    if (!matches(m)) continue;
+    let next = m + MINUTE_MS;
+    while (next < m + DAY_MS && !matches(next)) next += MINUTE_MS;
+    const late = Math.min((next - m) / 10, RECURRING_LATE_MAX_MS);
+    return t - m < late + FIRE_WINDOW_MS;
+  }
+  return false;
 }
