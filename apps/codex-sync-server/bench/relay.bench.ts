@@ -116,7 +116,7 @@ async function main() {
   console.log("  bursts: each refill of the window leaves in one write (pipelining, as redis-benchmark -P).");
   console.log("CPU µs/frame: the server's (timed frames only) and the load generator's (sender and receiver,");
   console.log("warm-up included); a side whose CPU per frame times frames/s nears 1 second is what limits the run.");
-  console.log("With one write per frame that is mostly the load generator, whose writes also cost more when the");
+  console.log("With one write per frame that is often the load generator, whose writes also cost more when the");
   console.log("server they wake was idle; bursts leave the servers as the limit, so those ratios compare them.");
   const defaults = RelayConfig.parse({});
   const sizes = [
