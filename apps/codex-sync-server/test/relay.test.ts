@@ -45,16 +45,20 @@ describe("relay: auth, pairing, frames", () => {
     // one frame per event-loop turn: without a floor on the interval, each relay turn held one frame
     // and answered it with a `sent` of its own
     let last = { counter: 0 };
+    const t0 = performance.now();
     for (let i = 0; i < 400; i++) {
       last = host.send(room, "output", payload(i));
       await new Promise((res) => setImmediate(res));
     }
     await host.flushed();
+    const elapsedMs = performance.now() - t0;
     await until(() => got === 400);
     expect(host.outboxSize).toBe(0);
     expect(sent.at(-1)).toBe(last.counter);
     expect(sent).toEqual([...sent].sort((a, b) => a - b));
-    expect(sent.length).toBeLessThan(100);
+    // at most one `sent` per 2 ms (1 ms and a bit apart at worst, the relay's clock being in ms); a
+    // loaded machine spreads the frames out and then rightly gets more of them
+    expect(sent.length).toBeLessThanOrEqual(Math.ceil(elapsedMs) + 2);
     host.close();
     phone.close();
   });
