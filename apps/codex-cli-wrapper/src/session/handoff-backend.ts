@@ -56,19 +56,24 @@ export class HandoffBackend implements CodexBackend {
     return this.handoff.interrupt();
   }
 
-  /** Goals live in the structured backend: the conversation must be on the phone's side. */
   async setGoal(change: GoalChange): Promise<void> {
-    if (this.kind !== "codex") throw new BackendError("unsupported", `${this.kind} has no goals (codex does)`);
-    const backend = this.handoff.backend;
-    if (!backend?.setGoal) throw new BackendError("unsupported", "goals: send a prompt from the phone first");
-    await backend.setGoal(change);
+    await this.#structured("codex", "goals", (b) => b.setGoal?.(change));
   }
 
   async setMode(mode: AgentMode): Promise<void> {
-    if (this.kind !== "claude") throw new BackendError("unsupported", `${this.kind} has no modes (claude does)`);
-    const backend = this.handoff.backend;
-    if (!backend?.setMode) throw new BackendError("unsupported", "modes: send a prompt from the phone first");
-    await backend.setMode(mode);
+    await this.#structured("claude", "modes", (b) => b.setMode?.(mode));
+  }
+
+  /** Goals and modes live in the structured backend of `kind`: the conversation must be on the phone's side. */
+  async #structured(
+    kind: "codex" | "claude",
+    what: string,
+    call: (backend: CodexBackend) => Promise<void> | undefined,
+  ): Promise<void> {
+    if (this.kind !== kind) throw new BackendError("unsupported", `${this.kind} has no ${what} (${kind} does)`);
+    const done = this.handoff.backend && call(this.handoff.backend);
+    if (!done) throw new BackendError("unsupported", `${what}: send a prompt from the phone first`);
+    await done;
   }
 
   async resume(threadId: string): Promise<void> {

@@ -591,27 +591,26 @@ export class SessionHost implements SessionControls {
   }
 
   async mode(mode: AgentMode): Promise<string> {
-    const backend = this.#opts.backend;
-    if (!backend?.setMode) throw new WrapperError("SLASH_USAGE", `${this.#opts.agent} has no modes (claude does)`);
-    try {
-      await backend.setMode(mode);
-    } catch (err) {
-      throw new WrapperError("SLASH_USAGE", `mode not changed: ${(err as Error).message}`);
-    }
+    await this.#change("modes (claude does)", "mode", (b) => b.setMode?.(mode));
     return `mode: ${MODE_TEXT[mode]}`;
   }
 
   async goal(change: GoalChange): Promise<string> {
-    const backend = this.#opts.backend;
-    if (!backend?.setGoal) throw new WrapperError("SLASH_USAGE", `${this.#opts.agent} has no goals (codex does)`);
-    try {
-      await backend.setGoal(change);
-    } catch (err) {
-      throw new WrapperError("SLASH_USAGE", `goal not changed: ${(err as Error).message}`);
-    }
+    await this.#change("goals (codex does)", "goal", (b) => b.setGoal?.(change));
     if ("clear" in change) return "goal cleared";
     if ("status" in change) return change.status === "paused" ? "goal paused" : "goal resumed";
     return `goal set: ${change.objective}`;
+  }
+
+  /** A `/mode` or `/goal` change on the backend; a slash error when it has none or refuses it. */
+  async #change(none: string, what: string, call: (backend: CodexBackend) => Promise<void> | undefined) {
+    const done = this.#opts.backend && call(this.#opts.backend);
+    if (!done) throw new WrapperError("SLASH_USAGE", `${this.#opts.agent} has no ${none}`);
+    try {
+      await done;
+    } catch (err) {
+      throw new WrapperError("SLASH_USAGE", `${what} not changed: ${(err as Error).message}`);
+    }
   }
 
   async pair(): Promise<string> {

@@ -95,10 +95,13 @@ export function createLiveServices(
     const own = [...links].filter(([k]) => k.startsWith(`${laptopId} `));
     for (const [key, link] of [...own, [laptopId, links.get(laptopId)] as const]) {
       if (clearJournals) await link?.journal.clear();
-      link?.close();
-      links.delete(key);
-      states.delete(key);
+      closeLink(key);
     }
+  };
+  const closeLink = (key: string) => {
+    links.get(key)?.close();
+    links.delete(key);
+    states.delete(key);
   };
 
   const startAll = async () => {
@@ -151,7 +154,7 @@ export function createLiveServices(
         });
     });
   const closeAll = async () => {
-    for (const key of [...links.keys()]) if (!key.includes(" ")) await closeLaptop(key, false);
+    for (const laptopId of new Set([...links.values()].map((l) => l.record.id))) await closeLaptop(laptopId, false);
   };
   if (!locks) {
     void startAll()
@@ -255,12 +258,9 @@ export function createLiveServices(
         pairingRooms.add(room);
         for (const [key, link] of [...links]) {
           if (link.record.room !== room) continue;
+          // the laptop's first link carries its other rooms' links: they go with it
           if (key === link.record.id) await closeLaptop(key, false);
-          else {
-            link.close();
-            links.delete(key);
-            states.delete(key);
-          }
+          else closeLink(key);
         }
         try {
           result = await pairWithLink(text, id);

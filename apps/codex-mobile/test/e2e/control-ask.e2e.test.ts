@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchPhone, shot } from "./browser.ts";
-import { Proc, type Relay, startRelay, tempDir, WRAPPER_BIN } from "./procs.ts";
+import { appLink, Proc, type Relay, startRelay, tempDir, WRAPPER_BIN } from "./procs.ts";
 
 const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\x1b\][^\x07]*\x07/g, "");
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -52,7 +52,7 @@ describe("phone app asks the laptop for control (the default: ask in the laptop'
   it("pairs, asks, and the laptop's 'y' grants control; a later 'n' refuses it", async () => {
     await until(() => /#s=[A-Za-z0-9_-]+/.test(screen()), "pairing link");
     const link = /(https?:\/\/\S+#s=[A-Za-z0-9_-]+|codex-remote:\/\/pair\S+#s=[A-Za-z0-9_-]+)/.exec(screen())![1]!;
-    await page.goto(link.startsWith("http") ? link : `${relay.httpUrl}${link.slice(link.indexOf("?"))}`);
+    await page.goto(appLink(relay, link));
     await page.getByRole("button", { name: "They match" }).tap({ timeout: 15_000 });
     await page.getByRole("button", { name: "See sessions" }).tap();
     await page.getByTestId("session-row").tap({ timeout: 15_000 });

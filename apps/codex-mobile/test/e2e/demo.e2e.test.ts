@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchPhone, shot } from "./browser.ts";
-import { type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
+import { appLink, type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
 
 /**
  * The phone app in headless Chromium (390×844, touch) against real processes: the relay
@@ -33,10 +33,7 @@ describe("phone app against the real relay and the wrapper with the demo agent",
 
   it("pairs by opening the link and shows the same six digits as the laptop", async () => {
     expect(wrapper.link).toContain("#s=");
-    const link = wrapper.link.startsWith("http")
-      ? wrapper.link
-      : `${relay.httpUrl}${wrapper.link.slice(wrapper.link.indexOf("?"))}`;
-    await page.goto(link);
+    await page.goto(appLink(relay, wrapper.link));
     const sas = page.getByTestId("sas");
     await sas.waitFor({ timeout: 15_000 });
     const phoneSas = (await sas.textContent())!.replace(/\D/g, "").slice(-6);

@@ -75,6 +75,13 @@ export interface Relay {
   port: number;
 }
 
+/**
+ * A wrapper's pairing link as a page of the relay's copy of the app: an http(s) link already is one;
+ * a `codex-remote://pair?…` link's query and fragment go to the app at the relay.
+ */
+export const appLink = (relay: Relay, link: string): string =>
+  link.startsWith("http") ? link : `${relay.httpUrl}${link.slice(link.indexOf("?"))}`;
+
 /** The real relay (codex-sync-server) as its own process, serving the built app from dist/. */
 export async function startRelay(opts: {
   dataDir: string;

@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchPhone, promptInSession, sendPrompt, shot } from "./browser.ts";
-import { type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
+import { appLink, type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
 
 /**
  * Two sessions at once on one laptop (one config dir, one identity): the second `codex-remote`
@@ -37,10 +37,7 @@ describe("one phone app, two codex-remote sessions on one laptop", () => {
     promptInSession(page, relay.httpUrl, { folder: basename(w.workDir), sessions: 2, text });
 
   it("paired once, the app shows a session started later on the same laptop and drives each", async () => {
-    const link = first.link.startsWith("http")
-      ? first.link
-      : `${relay.httpUrl}${first.link.slice(first.link.indexOf("?"))}`;
-    await page.goto(link);
+    await page.goto(appLink(relay, first.link));
     await page.getByRole("button", { name: "They match" }).tap({ timeout: 15_000 });
     await page.getByTestId("paired").waitFor();
     await page.goto(relay.httpUrl);
@@ -84,8 +81,7 @@ describe("one phone app, two codex-remote sessions on one laptop", () => {
 
   it("paired again through the second session's room, each session still goes to its own room after a cold start", async () => {
     const w = second!;
-    const link = w.link.startsWith("http") ? w.link : `${relay.httpUrl}${w.link.slice(w.link.indexOf("?"))}`;
-    await page.goto(link);
+    await page.goto(appLink(relay, w.link));
     await page.getByRole("button", { name: "They match" }).tap({ timeout: 15_000 });
     await page.getByTestId("paired").waitFor();
     // the laptop's room is now the second session's; the first session's journal stays with its room

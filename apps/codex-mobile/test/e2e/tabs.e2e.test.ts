@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchPhone, pairAndTakeControl, sendPrompt, shot } from "./browser.ts";
-import { type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
+import { appLink, type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
 
 /**
  * The app open in two tabs of one browser: one device, one channel per room on the laptop. Only one
@@ -27,8 +27,7 @@ describe("the app in two tabs", () => {
   const state = (page: typeof phone.page) => page.getByTestId("connection").getAttribute("data-state");
   it("one tab holds the links, the other says so; prompts from the holder arrive; Use here moves them", async () => {
     const first = phone.page;
-    const link = w.link.startsWith("http") ? w.link : `${relay.httpUrl}${w.link.slice(w.link.indexOf("?"))}`;
-    await pairAndTakeControl(first, link);
+    await pairAndTakeControl(first, appLink(relay, w.link));
 
     const second = await phone.context.newPage();
     await second.goto(relay.httpUrl);

@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchPhone, promptInSession, shot } from "./browser.ts";
-import { type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
+import { appLink, type Relay, startRelay, startWrapper, tempDir, type Wrapper } from "./procs.ts";
 
 /**
  * Two laptops from one phone: each `codex-remote` with its own config dir is its own laptop identity
@@ -31,8 +31,7 @@ describe("one phone app, two codex-remote sessions with their own config dirs", 
     await relay?.proc.stop();
   });
 
-  const linkOf = (w: Wrapper) =>
-    w.link.startsWith("http") ? w.link : `${relay.httpUrl}${w.link.slice(w.link.indexOf("?"))}`;
+  const linkOf = (w: Wrapper) => appLink(relay, w.link);
 
   async function pair(w: Wrapper): Promise<void> {
     await page.goto(linkOf(w));

@@ -1,4 +1,4 @@
-import type { PushTarget } from "@codex-remote/protocol/relay";
+import type { PushTarget, RoomListing } from "@codex-remote/protocol/relay";
 import { SingleInstanceStore } from "./local-bus.ts";
 import { MemoryLog } from "./memory-log.ts";
 import { PayloadArena } from "./payload-arena.ts";
@@ -59,7 +59,7 @@ export class MemoryStore extends SingleInstanceStore implements RelayStore {
     if (r && !r.members.includes(deviceId)) this.#rooms.set(room, { ...r, members: [...r.members, deviceId] });
   }
   async roomsOf(deviceId: string, limit: number) {
-    const out: { room: string; host: string }[] = [];
+    const out: RoomListing[] = [];
     for (const r of this.#rooms.values()) {
       if (out.length >= limit) break;
       if (r.members.includes(deviceId)) out.push({ room: r.room, host: r.host });

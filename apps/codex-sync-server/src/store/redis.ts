@@ -1,4 +1,4 @@
-import { classCode, classOf, PushTarget } from "@codex-remote/protocol/relay";
+import { classCode, classOf, PushTarget, type RoomListing } from "@codex-remote/protocol/relay";
 import { Redis } from "ioredis";
 import {
   type AppendInput,
@@ -271,7 +271,7 @@ export class RedisStore implements RelayStore {
   async roomsOf(deviceId: string, limit: number) {
     const rooms = (await this.#r.sunion(this.#k("hostrooms", deviceId), this.#k("devrooms", deviceId))).slice(0, limit);
     const hosts = await Promise.all(rooms.map((room) => this.#r.hget(this.#k("room", room), "host")));
-    const out: { room: string; host: string }[] = [];
+    const out: RoomListing[] = [];
     rooms.forEach((room, i) => {
       const host = hosts[i];
       if (host) out.push({ room, host });

@@ -1,4 +1,4 @@
-import type { DeviceKind, PushTarget, RoutingClass, ServerMessage } from "@codex-remote/protocol/relay";
+import type { DeviceKind, PushTarget, RoomListing, RoutingClass, ServerMessage } from "@codex-remote/protocol/relay";
 
 /** A sealed frame as the relay keeps it: routing metadata plus opaque bytes it never opens. */
 export interface FrameRecord {
@@ -98,7 +98,7 @@ export interface RelayStore {
   countRoomsOf(host: string): Promise<number>;
   addMember(room: string, deviceId: string): Promise<void>;
   /** The rooms `deviceId` is a member of (hosts are members of their rooms), at most `limit`. */
-  roomsOf(deviceId: string, limit: number): Promise<{ room: string; host: string }[]>;
+  roomsOf(deviceId: string, limit: number): Promise<RoomListing[]>;
   /** Sets the controller and returns the new controller epoch. */
   setController(room: string, deviceId: string | null): Promise<number>;
 

@@ -20,6 +20,12 @@ export class ClaudeTaskList {
 
   /** Applies one finished task tool call; true when the list changed. */
   apply(tool: string, input: Record<string, unknown>, result: string): boolean {
+    const before = JSON.stringify(this.tasks());
+    return this.#change(tool, input, result) && JSON.stringify(this.tasks()) !== before;
+  }
+
+  /** False when the call says nothing this list can use (no id, an unknown task, an unreadable list). */
+  #change(tool: string, input: Record<string, unknown>, result: string): boolean {
     if (tool === "TaskCreate") {
       const id = CREATED.exec(result)?.[1];
       if (!id) return false;
@@ -31,16 +37,14 @@ export class ClaudeTaskList {
       const task = this.#tasks.get(String(input.taskId ?? ""));
       if (!task) return false;
       if (input.status === "deleted") return this.#tasks.delete(task.id);
-      const before = JSON.stringify(task);
       const status = TaskStatus.safeParse(input.status);
       if (status.success) task.status = status.data;
       if (typeof input.subject === "string") task.subject = clip(input.subject, MAX_TASK_SUBJECT_CHARS);
-      return JSON.stringify(task) !== before;
+      return true;
     }
     if (tool === "TodoWrite") {
       // the whole list in its input: { todos: [{ content, status, activeForm }] }
       const todos = Array.isArray(input.todos) ? (input.todos as unknown[]) : [];
-      const before = JSON.stringify(this.tasks());
       this.#tasks.clear();
       todos.forEach((t, i) => {
         const todo = t && typeof t === "object" ? (t as Record<string, unknown>) : {};
@@ -49,7 +53,7 @@ export class ClaudeTaskList {
         const subject = clip(String(todo.content ?? ""), MAX_TASK_SUBJECT_CHARS);
         this.#tasks.set(id, { id, subject, status: status.success ? status.data : "pending" });
       });
-      return JSON.stringify(this.tasks()) !== before;
+      return true;
     }
     if (tool === "TaskList") {
       const listed: AgentTask[] = [];
@@ -60,10 +64,9 @@ export class ClaudeTaskList {
           listed.push({ id: m[1]!, subject: clip(m[3]!, MAX_TASK_SUBJECT_CHARS), status: status.data });
       }
       if (listed.length === 0 && !/no tasks/i.test(result)) return false;
-      const before = JSON.stringify(this.tasks());
       this.#tasks.clear();
       for (const t of listed) this.#tasks.set(t.id, t);
-      return JSON.stringify(this.tasks()) !== before;
+      return true;
     }
     return false;
   }
