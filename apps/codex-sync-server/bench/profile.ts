@@ -1,14 +1,19 @@
-// dev helper: node --conditions=@codex-remote/source bench/profile.ts <kind> <size> <n> → CPU profile of the server in /tmp/relay-prof
+// dev helper: node --conditions=@codex-remote/source bench/profile.ts <kind> <size> <n> [warm] → CPU profile of the
+// server in /tmp/relay-prof. warm: untimed frames first, to the same room (the bench's "at bound" with 100000);
+// BURST=1: the bursts sender.
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-const [kind = "memory", size = "256", n = "100000"] = process.argv.slice(2);
+const [kind = "memory", size = "256", n = "100000", warm = "0"] = process.argv.slice(2);
 const base = ["--conditions=@codex-remote/source", "--expose-gc", "--max-semi-space-size=4"];
 const srv = fork(here("./server-process.ts"), [kind], {
   execArgv: [...base, "--cpu-prof", "--cpu-prof-dir=/tmp/relay-prof"],
 });
-const load = fork(here("./load.ts"), [], { execArgv: base });
+// PROF_LOAD=1: profile the load generator instead (its own file in /tmp/relay-prof, named by its pid)
+const load = fork(here("./load.ts"), [], {
+  execArgv: process.env.PROF_LOAD === "1" ? [...base, "--cpu-prof", "--cpu-prof-dir=/tmp/relay-prof"] : base,
+});
 const url = await new Promise<string>((r) => srv.on("message", (m: { url?: string }) => m.url && r(m.url)));
 await new Promise((r) => load.on("message", (m: { ready?: boolean }) => m.ready && r(null)));
 load.send({
@@ -18,8 +23,11 @@ load.send({
   size: Number(size),
   n: Number(n),
   windowBytes: Number(process.env.WIN ?? 1 << 20),
+  warm: Number(warm),
+  freshRoom: false,
+  burst: process.env.BURST === "1",
 });
 const res = await new Promise((r) => load.on("message", (m: { result?: unknown }) => m.result && r(m.result)));
 console.log(res);
 srv.send({ cmd: "exit" });
-load.kill();
+load.send({ cmd: "exit" });

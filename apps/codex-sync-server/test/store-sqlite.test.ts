@@ -1,16 +1,51 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { SqliteStore } from "../src/store/sqlite.ts";
 import { storeContract } from "./store-contract.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "relay-sqlite-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const path = join(dir, "contract.sqlite");
 storeContract("sqlite", async () => new SqliteStore(path));
 
 describe("sqlite store", () => {
+  it("commits a long turn's frames as they add up, so delivery starts before the turn ends", async () => {
+    const s = new SqliteStore(join(dir, "long-turn.sqlite"));
+    const ret = { maxFrames: 100_000, maxBytes: 1 << 30, maxAgeMs: 60_000 };
+    const heard: number[] = [];
+    const sink = {
+      appended: (_i: unknown, seq: number) => {
+        heard.push(seq);
+      },
+      appendFailed: (_i: unknown, err: unknown) => {
+        throw err;
+      },
+    };
+    // 64 frames of 16 KiB (1 MiB) in one synchronous run, as one turn that read a burst
+    for (let c = 1; c <= 64; c++) {
+      s.appendWith!(
+        { room: "r", sender: "s", cls: "output", epoch: 1, counter: c, payload: new Uint8Array(16384).fill(c), ts: 1 },
+        ret,
+        sink,
+      );
+    }
+    const heardInTurn = heard.length;
+    expect(heardInTurn).toBeGreaterThanOrEqual(48);
+    // what the sink heard of is committed: a second connection reads it
+    const other = new DatabaseSync(join(dir, "long-turn.sqlite"), { readOnly: true });
+    expect(Number((other.prepare("SELECT count(*) AS n FROM entries").get() as { n: number }).n)).toBe(heardInTurn);
+    other.close();
+    await new Promise((r) => setImmediate(r));
+    expect(heard).toEqual(Array.from({ length: 64 }, (_, k) => k + 1));
+    const back = await s.read("r", 1, 100);
+    expect(back.map((f) => f.payload[0])).toEqual(heard);
+    expect(back.every((f) => f.payload.length === 16384)).toBe(true);
+    await s.close();
+  });
+
   it("survives a restart: log, bounds, dedup state and devices", async () => {
     const file = join(dir, "restart.sqlite");
     const ret = { maxFrames: 100, maxBytes: 1 << 20, maxAgeMs: 60_000 };

@@ -86,6 +86,8 @@ const SEGMENT_MIN_BYTES = 2048;
 /** Columns the segment files added to the legacy log table; older files gain them before moving over. */
 const SEGMENT_COLUMNS = ["seg", "off", "len", "crc"] as const;
 const NO_BYTES = new Uint8Array(0);
+/** A transaction commits when it holds this many payload bytes, not only at the end of its turn. */
+const COMMIT_AT_BYTES = 256 * 1024;
 
 /**
  * Checkpoints on a second connection in a worker thread: copying the WAL into the database file
@@ -152,6 +154,8 @@ interface Tx {
   sinks: AppendSink[];
   /** payloads this transaction put in segment files (released again if it rolls back) */
   segRefs: SegmentRef[];
+  /** payload bytes appended in it */
+  bytes: number;
 }
 
 /**
@@ -419,8 +423,11 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
   #beginTx(): Tx {
     if (!this.#tx) {
       this.#db.exec("BEGIN");
-      this.#tx = { waiters: [], inputs: [], seqs: [], sinks: [], segRefs: [] };
-      setImmediate(() => this.#commit());
+      const tx: Tx = { waiters: [], inputs: [], seqs: [], sinks: [], segRefs: [], bytes: 0 };
+      this.#tx = tx;
+      setImmediate(() => {
+        if (this.#tx === tx) this.#commit();
+      });
     }
     return this.#tx;
   }
@@ -482,9 +489,11 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
     const tx = this.#beginTx();
     // a duplicate may be of a frame still in this transaction: confirmed with the same commit
     const seq = this.#add(i, ret);
-    return new Promise((resolve, reject) =>
+    const done = new Promise<AppendResult>((resolve, reject) =>
       tx.waiters.push({ resolve: () => resolve(seq === 0 ? { kind: "duplicate" } : { kind: "stored", seq }), reject }),
     );
+    this.#commitIfFull(tx, i);
+    return done;
   }
 
   appendWith(i: AppendInput, ret: Retention, sink: AppendSink): void {
@@ -499,6 +508,17 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
     tx.inputs.push(i);
     tx.seqs.push(seq);
     tx.sinks.push(sink);
+    this.#commitIfFull(tx, i);
+  }
+
+  /**
+   * A turn can read megabytes (libuv reads a socket up to 32 times per poll), and frames are only
+   * delivered after their COMMIT: committing once per turn kept readers idle while the relay read,
+   * then flooded them. Committing every COMMIT_AT_BYTES lets delivery start while the turn goes on.
+   */
+  #commitIfFull(tx: Tx, i: AppendInput): void {
+    tx.bytes += i.payload.byteLength;
+    if (tx.bytes >= COMMIT_AT_BYTES) this.#commit();
   }
 
   /** Inserts a frame into the open transaction; its sequence, or 0 for a duplicate. */
