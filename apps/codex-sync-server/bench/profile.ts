@@ -1,6 +1,6 @@
 // dev helper: node --conditions=@codex-remote/source bench/profile.ts <kind> <size> <n> [warm] → CPU profile of the
 // server in /tmp/relay-prof. warm: untimed frames first, to the same room (the bench's "at bound" with 100000);
-// BURST=1: the bursts sender.
+// BURST=1: the bursts sender; FRESH=1: the warm-up goes to a room of its own (the bench's "new room").
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -24,7 +24,7 @@ load.send({
   n: Number(n),
   windowBytes: Number(process.env.WIN ?? 1 << 20),
   warm: Number(warm),
-  freshRoom: false,
+  freshRoom: process.env.FRESH === "1",
   burst: process.env.BURST === "1",
 });
 const res = await new Promise((r) => load.on("message", (m: { result?: unknown }) => m.result && r(m.result)));

@@ -1,18 +1,17 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateWebCryptoIdentity } from "@codex-remote/protocol/relay";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { client, indexOf, payload, relay, token, until } from "./helpers.ts";
+import { client, indexOf, payload, relay, tempDir, token, until } from "./helpers.ts";
 
 const RELAY_ENTRY = fileURLToPath(new URL("../../../packages/protocol/src/relay/index.ts", import.meta.url));
 
 describe("RelayClient in a real browser (Chromium)", () => {
   it("authenticates with WebCrypto Ed25519, hosts a room, streams to a Node phone and resumes after a drop", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "relay-browser-"));
+    const dir = tempDir("relay-browser-");
     // the browser build of @codex-remote/protocol/relay: no Node built-ins may be needed
     await build({
       entryPoints: [RELAY_ENTRY],

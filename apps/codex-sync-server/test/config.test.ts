@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import webpush from "web-push";
 import { ConfigError, loadConfig } from "../src/config.ts";
-import { relay } from "./helpers.ts";
+import { relay, tempDir } from "./helpers.ts";
 
 describe("config from env and flags", () => {
   it("defaults, env, then flags (flags win)", () => {
@@ -52,7 +51,7 @@ describe("config from env and flags", () => {
 
 describe("static serving of the built mobile app", () => {
   it("serves files, falls back to index.html, refuses path escapes", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "relay-static-"));
+    const dir = tempDir("relay-static-");
     mkdirSync(join(dir, "assets"));
     writeFileSync(join(dir, "index.html"), "<!doctype html><title>app</title>");
     writeFileSync(join(dir, "assets", "app.js"), "console.log(1)");
@@ -72,7 +71,7 @@ describe("static serving of the built mobile app", () => {
   });
 
   it("publishes its Web Push public key where the app looks for it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "relay-static-"));
+    const dir = tempDir("relay-static-");
     writeFileSync(join(dir, "index.html"), "<!doctype html><title>app</title>");
     const vapid = webpush.generateVAPIDKeys();
     const publicKey = vapid.publicKey;

@@ -1,12 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { indexOf, next, pairedSetup, relay, sendMany, until } from "./helpers.ts";
+import { indexOf, next, pairedSetup, relay, sendMany, tempDir, until } from "./helpers.ts";
 
 describe("graceful shutdown", () => {
   it("drains: clients are told to reconnect, readiness drops, a restarted relay resumes the log", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "relay-drain-"));
+    const dir = tempDir("relay-drain-");
     const sqlitePath = join(dir, "relay.sqlite");
     const first = await relay({ store: "sqlite", sqlitePath });
     const port = first.port;

@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Relay } from "../src/server.ts";
-import { indexOf, pairedSetup, relay, until } from "./helpers.ts";
+import { indexOf, pairedSetup, relay, tempDir, until } from "./helpers.ts";
 import { freePort } from "./redis-server.ts";
 
 const BIN = fileURLToPath(new URL("../src/bin.ts", import.meta.url));
@@ -38,7 +37,7 @@ afterEach(async () => {
 
 describe("fault tests", () => {
   it("kill -9 mid 10k-frame stream with the SQLite store: every frame arrives once, in order (small frames in rows, large ones in segment files)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "relay-kill-"));
+    const dir = tempDir("relay-kill-");
     const port = await freePort();
     const args = ["--store", "sqlite", "--sqlite-path", join(dir, "relay.sqlite"), "--port", String(port)];
     procs.push(await spawnRelay(args));

@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   generateWebCryptoIdentity,
   RelayClient,
@@ -6,9 +9,22 @@ import {
   type RelayClientOptions,
   type RelayIdentity,
 } from "@codex-remote/protocol/relay";
+import { afterAll } from "vitest";
 import type { RelayConfigInput } from "../src/config.ts";
 import { type Relay, startRelay } from "../src/server.ts";
 import type { RelayStore } from "../src/store/types.ts";
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A new directory under the system temp dir, removed when the test file ends. */
+export function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
 
 export async function relay(config: RelayConfigInput = {}, store?: RelayStore): Promise<Relay> {
   return startRelay({ store: "memory", port: 0, logLevel: "silent", ...config }, store ? { store } : {});

@@ -1,15 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { createECDH, generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createSecureServer, type Http2SecureServer } from "node:http2";
 import { createServer as createHttpsServer, type Server } from "node:https";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webpush from "web-push";
-import { pairedSetup, relay, until } from "./helpers.ts";
+import { pairedSetup, relay, tempDir, until } from "./helpers.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "relay-push-"));
+const dir = tempDir("relay-push-");
 const GOOD = "aa".repeat(32);
 const BAD = "bb".repeat(32);
 const GONE = "cc".repeat(32);

@@ -1,15 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SegmentFiles } from "../src/store/segment-files.ts";
+import { tempDir } from "./helpers.ts";
 
 const bytes = (n: number, v: number) => new Uint8Array(n).fill(v);
 const file = (dir: string, seg: number) => join(dir, `${String(seg).padStart(8, "0")}.seg`);
 
 describe("SegmentFiles transactions", () => {
   it("a rolled-back trim names its segments again; a committed one frees them", () => {
-    const dir = mkdtempSync(join(tmpdir(), "relay-segfiles-"));
+    const dir = tempDir("relay-segfiles-");
     const s = new SegmentFiles(dir, 1024);
     s.open([]);
     const a1 = s.add(bytes(400, 1));
@@ -37,7 +37,7 @@ describe("SegmentFiles transactions", () => {
   });
 
   it("a rolled-back append leaves no bytes behind it and the next append takes its place", () => {
-    const dir = mkdtempSync(join(tmpdir(), "relay-segfiles-"));
+    const dir = tempDir("relay-segfiles-");
     const s = new SegmentFiles(dir, 1 << 20);
     s.open([]);
     const lost = s.add(bytes(100, 7));
@@ -51,7 +51,7 @@ describe("SegmentFiles transactions", () => {
   });
 
   it("an emptied segment is overwritten by the next one instead of deleted; its old bytes are never read", () => {
-    const dir = mkdtempSync(join(tmpdir(), "relay-segfiles-"));
+    const dir = tempDir("relay-segfiles-");
     const s = new SegmentFiles(dir, 1000);
     s.open([]);
     const old = s.add(bytes(900, 1));
@@ -82,7 +82,7 @@ describe("SegmentFiles transactions", () => {
   });
 
   it("keeps at most two spares, deletes them on close, and a spare a crash left is deleted on open", () => {
-    const dir = mkdtempSync(join(tmpdir(), "relay-segfiles-"));
+    const dir = tempDir("relay-segfiles-");
     const s = new SegmentFiles(dir, 1000);
     s.open([]);
     const refs = [1, 2, 3, 4, 5].map((v) => {

@@ -1,12 +1,12 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SqliteStore } from "../src/store/sqlite.ts";
 import type { AppendInput, Retention } from "../src/store/types.ts";
+import { tempDir } from "./helpers.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "relay-segments-"));
+const dir = tempDir("relay-segments-");
 const KEEP_ALL: Retention = { maxFrames: 1_000_000, maxBytes: 2 ** 40, maxAgeMs: 3_600_000 };
 
 /** A 16 KiB payload that names its counter at both ends. */

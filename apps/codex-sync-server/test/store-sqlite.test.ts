@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SqliteStore } from "../src/store/sqlite.ts";
+import { tempDir } from "./helpers.ts";
 import { storeContract } from "./store-contract.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "relay-sqlite-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("relay-sqlite-");
 const path = join(dir, "contract.sqlite");
 storeContract("sqlite", async () => new SqliteStore(path));
 

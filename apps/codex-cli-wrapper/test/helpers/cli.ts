@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+
 import { join } from "node:path";
+import { tempDir } from "./temp-dir.ts";
 
 export const PKG = join(import.meta.dirname, "..", "..");
 export const BIN = join(PKG, "bin", "codex-remote.mjs");
@@ -12,7 +12,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export const tempConfigDir = (): string => mkdtempSync(join(tmpdir(), "codex-remote-test-"));
+export const tempConfigDir = (): string => tempDir("codex-remote-test-");
 
 /** Terminal output without its colour and cursor escapes. */
 export const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");

@@ -1,12 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { AgentEvent } from "@codex-remote/protocol";
 import { createBackend } from "../../src/backends/factory.ts";
 import type { CodexBackend } from "../../src/backends/types.ts";
 import { openLaptopKeys } from "../../src/keys/identity.ts";
 import { SessionHost, type SessionHostOptions } from "../../src/session/host.ts";
 import { RelayTransport } from "../../src/session/relay-transport.ts";
+import { tempDir } from "./temp-dir.ts";
 
 export interface Laptop {
   host: SessionHost;
@@ -58,7 +56,7 @@ export async function startLaptop(url: string, configDir: string, opts: LaptopOp
   host.attach();
   transport.start();
   await transport.ready();
-  await backend.start({ cwd: mkdtempSync(join(tmpdir(), "cr-demo-")), approvalPolicy: "ask" });
+  await backend.start({ cwd: tempDir("cr-demo-"), approvalPolicy: "ask" });
   return {
     host,
     backend,

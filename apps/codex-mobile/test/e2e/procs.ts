@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -66,7 +66,27 @@ export class Proc {
   }
 }
 
-export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), prefix));
+const tempDirs: string[] = [];
+// Under vitest (not when scripts/bench.ts imports this): registered when a test file imports this
+// module, so it runs after that file's own afterAll hooks (vitest runs after-hooks in reverse
+// order), once its relay, wrapper and browser have stopped.
+if (process.env.VITEST) {
+  const { afterAll } = await import("vitest");
+  afterAll(() => {
+    for (const d of tempDirs.splice(0)) {
+      try {
+        rmSync(d, { recursive: true, force: true, maxRetries: 3 });
+      } catch {}
+    }
+  });
+}
+
+/** A new directory under the system temp dir, removed when the test file ends. */
+export function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
 
 export interface Relay {
   proc: Proc;
