@@ -1,4 +1,5 @@
 import { type DeviceIdentity, parsePairingLink } from "@codex-remote/protocol";
+import { z } from "zod";
 import { enableWebPush, type PushState, webPushState } from "../push/push.ts";
 import type { PushTarget } from "../push/target.ts";
 import type { Store } from "../store/store.ts";
@@ -15,6 +16,9 @@ import { type PairedResult, pairWithLink } from "./pairing.ts";
  * The network half of the app (protocol, relay links, pairing, push registration), loaded right after
  * the first render so the shell paints without parsing the crypto and schema code first.
  */
+/** What one tab tells the others when it forgets a laptop. */
+const ForgotMessage = z.object({ forgot: z.string().min(1) });
+
 export function createLiveServices(
   store: Store,
 ): Omit<AppServices, "store" | "voice"> & { voices: Map<string, VoiceIO> } {
@@ -174,6 +178,18 @@ export function createLiveServices(
     }, 500);
   }
 
+  /**
+   * A laptop forgotten in a tab without the links: the tab that holds them closes that laptop's
+   * links and drops their journals, which the forgetting tab (having no links) could not.
+   */
+  const laptopsChannel =
+    typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("codex-remote:laptops") : undefined;
+  laptopsChannel?.addEventListener("message", (e: MessageEvent) => {
+    const m = ForgotMessage.safeParse(e.data);
+    if (!m.success || !leading) return;
+    void closeLaptop(m.data.forgot, true).then(publish);
+  });
+
   /** In the iOS shell: APNs registration (the Capacitor bridge is loaded only there). */
   const registerNativePush = async () => {
     const cap = (globalThis as { Capacitor?: { isNativePlatform?: () => boolean } }).Capacitor;
@@ -309,6 +325,7 @@ export function createLiveServices(
     forget: async (id) => {
       await closeLaptop(id, true);
       await forgetLaptop(id);
+      laptopsChannel?.postMessage({ forgot: id } satisfies z.infer<typeof ForgotMessage>);
       publish();
     },
     push: {

@@ -62,5 +62,15 @@ describe("the app in two tabs", () => {
     await expect.poll(() => state(first), { timeout: 15_000 }).toBe("online");
     await sendPrompt(first, "back in the first tab");
     await expect.poll(() => w.proc.out.includes("back in the first tab"), { timeout: 15_000 }).toBe(true);
-  }, 150_000);
+
+    // forgetting the laptop in a tab without the links closes them in the tab that has them
+    const third = await phone.context.newPage();
+    await third.goto(relay.httpUrl);
+    await expect.poll(() => state(third), { timeout: 15_000 }).toBe("elsewhere");
+    await third.getByRole("link", { name: "Settings" }).tap();
+    await third.getByRole("button", { name: /^Forget / }).tap();
+    await expect.poll(() => state(first), { timeout: 10_000 }).toBe("offline");
+    expect(await first.getByTestId("connection").textContent()).toContain("no laptop paired");
+    await third.close();
+  }, 180_000);
 });
