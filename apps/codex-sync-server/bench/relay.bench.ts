@@ -118,12 +118,22 @@ async function main() {
   console.log("warm-up included); a side whose CPU per frame times frames/s nears 1 second is what limits the run.");
   console.log("With one write per frame that is often the load generator, whose writes also cost more when the");
   console.log("server they wake was idle; bursts leave the servers as the limit, so those ratios compare them.");
+  console.log("faults/frame: the server's minor page faults per timed frame, each a 4 KiB page of memory it had not");
+  console.log("touched before (the memory store keeping 16 KiB frames in a new room takes 4 per frame). Page-cache pages");
+  console.log("that SQLite's file writes take are not faults of the process, so they are not counted.");
   const defaults = RelayConfig.parse({});
   const sizes = [
     { size: 256, n: quick ? 20_000 : 100_000 },
     { size: 16 * 1024, n: quick ? 3_000 : 12_000 },
   ];
-  type Throughput = { framesPerSec: number; mbPerSec: number; loadCpuUs: number; serverCpuUs: number };
+  type Throughput = {
+    framesPerSec: number;
+    mbPerSec: number;
+    loadCpuUs: number;
+    serverCpuUs: number;
+    serverFaults: number;
+  };
+  type ServerCpu = NodeJS.CpuUsage & { faults: number };
   const senders = [
     { sender: "each frame", burst: false },
     { sender: "bursts", burst: true },
@@ -131,7 +141,7 @@ async function main() {
   for (const { sender, burst } of senders) {
     console.log(`\nsender: ${sender}`);
     console.log(
-      "size     log        server     frames/s      MB/s   vs baseline (range)   CPU µs/frame: server  load gen",
+      "size     log        server     frames/s      MB/s   vs baseline (range)   CPU µs/frame: server  load gen   faults/frame",
     );
     for (const { size, n } of sizes) {
       const toBound = Math.min(defaults.retentionFrames, Math.ceil(defaults.retentionBytes / size));
@@ -169,9 +179,10 @@ async function main() {
               })
             ).result as Throughput;
             load.off("message", onTimed);
-            const c1 = (await call(s.proc, { cmd: "cpu" })).mem as NodeJS.CpuUsage;
-            const c0 = (await cpuAtStart!).mem as NodeJS.CpuUsage;
+            const c1 = (await call(s.proc, { cmd: "cpu" })).mem as ServerCpu;
+            const c0 = (await cpuAtStart!).mem as ServerCpu;
             r.serverCpuUs = (c1.user + c1.system - c0.user - c0.system) / n;
+            r.serverFaults = (c1.faults - c0.faults) / n;
             await stop(s);
             runs[kind]!.push(r);
             if (kind !== "baseline") ratios[kind]!.push(r.framesPerSec / runs.baseline![rep]!.framesPerSec);
@@ -182,7 +193,7 @@ async function main() {
           const rs = ratios[kind];
           const vs = rs ? `${pct(median(rs))} (${pct(Math.min(...rs))}–${pct(Math.max(...rs))})` : "—";
           console.log(
-            `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${fmt(mid.serverCpuUs, 1).padStart(18)} ${fmt(mid.loadCpuUs, 1).padStart(9)}`,
+            `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${fmt(mid.serverCpuUs, 1).padStart(18)} ${fmt(mid.loadCpuUs, 1).padStart(9)} ${fmt(mid.serverFaults, 2).padStart(14)}`,
           );
         }
       }
