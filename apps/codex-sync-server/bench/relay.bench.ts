@@ -118,9 +118,9 @@ async function main() {
   console.log("warm-up included); a side whose CPU per frame times frames/s nears 1 second is what limits the run.");
   console.log("With one write per frame that is often the load generator, whose writes also cost more when the");
   console.log("server they wake was idle; bursts leave the servers as the limit, so those ratios compare them.");
-  console.log("faults/frame: the server's minor page faults per timed frame, each a 4 KiB page of memory it had not");
-  console.log("touched before (the memory store keeping 16 KiB frames in a new room takes 4 per frame). Page-cache pages");
-  console.log("that SQLite's file writes take are not faults of the process, so they are not counted.");
+  console.log("faults/frame: the server's minor page faults per timed frame, each a 4 KiB page of memory it had");
+  console.log("not touched before (the memory store keeping 16 KiB frames in a new room takes 4 per frame).");
+  console.log("Page-cache pages that SQLite's file writes take are not faults of the process: not counted.");
   const defaults = RelayConfig.parse({});
   const sizes = [
     { size: 256, n: quick ? 20_000 : 100_000 },
