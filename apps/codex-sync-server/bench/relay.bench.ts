@@ -5,6 +5,8 @@
  *   baseline — a bare `ws` forwarder (no auth, no log, no ordering guarantees);
  *   memory   — the relay with the memory store;
  *   sqlite   — the relay with the embedded SQLite store (the default).
+ * All three (and the load generator) use the same `ws`, with bufferutil (native masking), as the
+ * relay ships.
  * Prints throughput (frames/s, MB/s at 256 B and 16 KiB) with ratios to the baseline, both from a
  * nearly empty log and with the log at its retention bound (steady state), for a sender that writes
  * each frame on its own and for one that writes bursts, with each side's CPU per frame; added latency
