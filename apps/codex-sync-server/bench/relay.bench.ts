@@ -125,8 +125,8 @@ async function main() {
   console.log("Page-cache pages that SQLite's file writes take are not faults of the process: not counted.");
   const defaults = RelayConfig.parse({});
   // Timed frames: a new room's must stay within the retention bound (100,000 frames; 16,384 of
-  // 16 KiB fill 256 MiB), so it can only take that many; the room at its bound can run longer, and
-  // does (about a second per server instead of 0.2–0.4 s, shorter than the machine's hiccups).
+  // 16 KiB fill 256 MiB). The room at its bound runs about a second per server; at 0.2–0.4 s, as
+  // before, one hiccup of the machine moved a round's ratio by 20 points.
   const sizes = [
     { size: 256, nNew: quick ? 20_000 : 100_000, nBound: quick ? 20_000 : 300_000 },
     { size: 16 * 1024, nNew: quick ? 3_000 : 12_000, nBound: quick ? 3_000 : 48_000 },

@@ -16,7 +16,11 @@ import type { RelayStore } from "../src/store/types.ts";
 
 const tempDirs: string[] = [];
 afterAll(() => {
-  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const d of tempDirs.splice(0)) {
+    try {
+      rmSync(d, { recursive: true, force: true, maxRetries: 3 });
+    } catch {}
+  }
 });
 
 /** A new directory under the system temp dir, removed when the test file ends. */

@@ -12,13 +12,13 @@ import { forgetLaptop, type LaptopRecord, loadIdentity, loadLaptops, saveLaptop 
 import { LaptopLink, type LinkState } from "./link.ts";
 import { type PairedResult, pairWithLink } from "./pairing.ts";
 
+/** What one tab tells the others when it forgets a laptop. */
+const ForgotMessage = z.object({ forgot: z.string().min(1) });
+
 /**
  * The network half of the app (protocol, relay links, pairing, push registration), loaded right after
  * the first render so the shell paints without parsing the crypto and schema code first.
  */
-/** What one tab tells the others when it forgets a laptop. */
-const ForgotMessage = z.object({ forgot: z.string().min(1) });
-
 export function createLiveServices(
   store: Store,
 ): Omit<AppServices, "store" | "voice"> & { voices: Map<string, VoiceIO> } {
