@@ -1,6 +1,7 @@
 import type { ControlFrame } from "@codex-remote/protocol";
 import { describe, expect, it } from "vitest";
-import { frameToInputs } from "../src/net/frames.ts";
+import { frameToInputs, journalToInputs } from "../src/net/frames.ts";
+import { initialState, reduce } from "../src/store/reduce.ts";
 
 const ctx = { ownDeviceId: "ME", currentSession: "s1", now: 5 };
 
@@ -66,5 +67,32 @@ describe("device name shown to the laptop", () => {
     expect(deviceName("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)")).toBe("iPhone");
     expect(deviceName("Mozilla/5.0 (Linux; Android 15; Pixel 9)")).toBe("Android phone");
     expect(deviceName("")).toBe("phone");
+  });
+});
+
+describe("journal → store inputs", () => {
+  const entry = {
+    meta: { sessionId: "s1", agent: "demo", cwd: "/w", mode: "structured" as const, lastActivity: 9 },
+    events: [
+      { seq: 3, at: 7, event: { kind: "user_message" as const, text: "hi", source: "remote" as const } },
+      { seq: 4, at: 8, event: { kind: "turn_started" as const, turnId: "t1" } },
+    ],
+  };
+
+  it("opens the session offline, says what was trimmed before the kept events, then replays them", () => {
+    const inputs = journalToInputs(entry, "ME");
+    expect(inputs.slice(0, 3)).toMatchObject([
+      { type: "session_open", sessionId: "s1", agent: "demo", cwd: "/w", mode: "structured", at: 9 },
+      { type: "presence", sessionId: "s1", online: false },
+      { type: "trimmed", sessionId: "s1", upTo: 2 },
+    ]);
+    expect(inputs.filter((i) => i.type === "event").map((i) => (i as { seq: number }).seq)).toEqual([3, 4]);
+  });
+
+  it("restored twice (a tab without the links, then its links), the store keeps each event once", () => {
+    const once = journalToInputs(entry, "ME").reduce(reduce, initialState());
+    const twice = journalToInputs(entry, "ME").reduce(reduce, once);
+    expect(twice.order).toEqual(["s1"]);
+    expect(twice.sessions.s1!.items).toEqual(once.sessions.s1!.items);
   });
 });

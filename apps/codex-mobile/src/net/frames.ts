@@ -1,5 +1,6 @@
 import type { ControlFrame } from "@codex-remote/protocol";
 import type { StoreInput } from "../store/types.ts";
+import type { Logged, SessionMeta } from "./journal.ts";
 
 /**
  * Maps one opened control frame from a laptop to store inputs. Pure: the link passes its own device id
@@ -94,4 +95,33 @@ export function frameToInputs(
     default:
       return [];
   }
+}
+
+/**
+ * What the phone kept of one session (its journal) as store inputs: the session, offline until its
+ * laptop answers, then its events. Pure, like frameToInputs; events the store already has are
+ * dropped there by sequence, so restoring twice shows each once.
+ */
+export function journalToInputs(entry: { meta: SessionMeta; events: Logged[] }, ownDeviceId: string): StoreInput[] {
+  const { meta, events } = entry;
+  const at = meta.lastActivity;
+  const out: StoreInput[] = [
+    {
+      type: "session_open",
+      sessionId: meta.sessionId,
+      agent: meta.agent,
+      mode: meta.mode,
+      at,
+      ...(meta.cwd !== undefined ? { cwd: meta.cwd } : {}),
+    },
+    { type: "presence", sessionId: meta.sessionId, online: false, at },
+  ];
+  const first = events[0]?.seq;
+  if (first !== undefined && first > 1) out.push({ type: "trimmed", sessionId: meta.sessionId, upTo: first - 1, at });
+  const ctx = { ownDeviceId, currentSession: meta.sessionId, now: at };
+  for (const e of events) {
+    const frame = { type: "agent_event" as const, sessionId: meta.sessionId, seq: e.seq, at: e.at, event: e.event };
+    out.push(...frameToInputs(frame, ctx));
+  }
+  return out;
 }

@@ -66,6 +66,16 @@ export class Journal {
     }
   }
 
+  /** The rooms this phone keeps sessions of. */
+  static async rooms(): Promise<string[]> {
+    const rooms = new Set<string>();
+    for (const key of await kv.keys("journal:")) {
+      const end = key.indexOf(":", "journal:".length);
+      if (end > 0) rooms.add(key.slice("journal:".length, end));
+    }
+    return [...rooms];
+  }
+
   async load(): Promise<{ meta: SessionMeta; events: Logged[] }[]> {
     const out: { meta: SessionMeta; events: Logged[] }[] = [];
     for (const key of await kv.keys(this.#prefix)) {

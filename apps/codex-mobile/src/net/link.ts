@@ -17,7 +17,7 @@ import { type DeliverEnvelope, RelayClient, type RoutingClass } from "@codex-rem
 import type { Store } from "../store/store.ts";
 import type { StoreInput } from "../store/types.ts";
 import type { VoiceFrame } from "./actions.ts";
-import { frameToInputs } from "./frames.ts";
+import { frameToInputs, journalToInputs } from "./frames.ts";
 import { Journal } from "./journal.ts";
 import type { LaptopRecord } from "./laptops.ts";
 import { deviceName } from "./pairing.ts";
@@ -166,27 +166,10 @@ export class LaptopLink {
 
   /** Shows what this phone kept of each session (offline until the laptop answers). */
   async restore(): Promise<void> {
-    for (const { meta, events } of await this.journal.load()) {
-      const at = meta.lastActivity;
-      this.#sessions.add(meta.sessionId);
-      this.#current ??= meta.sessionId;
-      this.#dispatch({
-        type: "session_open",
-        sessionId: meta.sessionId,
-        agent: meta.agent,
-        mode: meta.mode,
-        at,
-        ...(meta.cwd !== undefined ? { cwd: meta.cwd } : {}),
-      });
-      this.#dispatch({ type: "presence", sessionId: meta.sessionId, online: false, at });
-      const first = events[0]?.seq;
-      if (first !== undefined && first > 1)
-        this.#dispatch({ type: "trimmed", sessionId: meta.sessionId, upTo: first - 1, at });
-      const ctx = { ownDeviceId: this.client.deviceId, currentSession: meta.sessionId, now: at };
-      for (const e of events) {
-        const frame = { type: "agent_event" as const, sessionId: meta.sessionId, seq: e.seq, at: e.at, event: e.event };
-        for (const input of frameToInputs(frame, ctx)) this.#dispatch(input);
-      }
+    for (const entry of await this.journal.load()) {
+      this.#sessions.add(entry.meta.sessionId);
+      this.#current ??= entry.meta.sessionId;
+      for (const input of journalToInputs(entry, this.client.deviceId)) this.#dispatch(input);
     }
   }
 

@@ -7,6 +7,7 @@ import type { ConnectionState } from "../store/types.ts";
 import type { AppServices } from "../ui/context.ts";
 import type { VoiceIO } from "../voice/voice.ts";
 import type { PairingFlow, SessionActions } from "./actions.ts";
+import { journalToInputs } from "./frames.ts";
 import { Journal } from "./journal.ts";
 import { forgetLaptop, type LaptopRecord, loadIdentity, loadLaptops, saveLaptop } from "./laptops.ts";
 import { LaptopLink, type LinkState } from "./link.ts";
@@ -131,6 +132,26 @@ export function createLiveServices(
    * links and waits in turn). Without Web Locks every tab runs its own links, as before.
    */
   const LINKS_LOCK = "codex-remote:links";
+  /**
+   * A tab without the links still shows what this phone kept of each session (its journals), as it
+   * would offline, once per page. When it takes the links, they restore the same journals, and the
+   * store keeps each event once.
+   */
+  let journalsShown = false;
+  const showJournals = async () => {
+    if (journalsShown || leading) return;
+    journalsShown = true;
+    const id = await me();
+    const names = new Map((await loadLaptops()).map((l) => [l.room, l.name]));
+    for (const room of await Journal.rooms()) {
+      const laptop = names.get(room);
+      for (const entry of await new Journal(room).load()) {
+        for (const input of journalToInputs(entry, id.deviceId)) {
+          store.dispatch(input.type === "session_open" && laptop !== undefined ? { ...input, laptop } : input);
+        }
+      }
+    }
+  };
   const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
   let leading = locks === undefined;
   let otherTab = false;
@@ -151,6 +172,7 @@ export function createLiveServices(
           // another tab stole the lock
           leading = false;
           otherTab = true;
+          void showJournals().catch(() => {});
           void closeAll().then(() => {
             publish();
             void lead(false);
@@ -173,6 +195,7 @@ export function createLiveServices(
         if (!leading && q.held?.some((l) => l.name === LINKS_LOCK)) {
           otherTab = true;
           publish();
+          void showJournals().catch(() => {});
         }
       });
     }, 500);

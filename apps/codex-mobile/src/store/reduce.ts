@@ -132,6 +132,8 @@ function reduceSession(s: SessionView, input: Exclude<StoreInput, { type: "conne
         ],
       };
     case "trimmed": {
+      // nothing to jump over: this phone already has events past it (a journal restored again)
+      if (input.upTo !== undefined && input.upTo <= s.sync.applied) return s;
       const marker = {
         kind: "notice" as const,
         id: `notice-${s.items.length}`,

@@ -50,8 +50,9 @@ export function SessionList() {
               <a class="card" href={href({ name: "session", id: s.id, tab: undefined })} data-testid="session-row">
                 <div class="row">
                   <strong class="grow ellipsis">{folderName(s.folder) || s.id}</strong>
-                  <span class="badge" data-state={s.state}>
-                    {STATE_LABEL[s.state]}
+                  {/* a tab without the links shows what it kept; whether the session runs, the other tab knows */}
+                  <span class="badge" data-state={elsewhere ? "elsewhere" : s.state}>
+                    {elsewhere ? "in another tab" : STATE_LABEL[s.state]}
                   </span>
                 </div>
                 <div class="row small muted">

@@ -32,7 +32,9 @@ describe("the app in two tabs", () => {
     const second = await phone.context.newPage();
     await second.goto(relay.httpUrl);
     await expect.poll(() => state(second), { timeout: 15_000 }).toBe("elsewhere");
-    await second.getByTestId("elsewhere").waitFor();
+    // without the links it still lists what this phone kept of the session, offline
+    await second.getByTestId("session-row").first().waitFor({ timeout: 10_000 });
+    expect(await second.getByTestId("session-row").first().textContent()).toContain("in another tab");
     await shot(second, "tabs-elsewhere");
     // well past the links' liveness check (15 s), which is when two tabs' handshakes used to collide
     await new Promise((r) => setTimeout(r, 17_000));
@@ -44,6 +46,8 @@ describe("the app in two tabs", () => {
     await second.getByTestId("use-here").tap();
     await expect.poll(() => state(second), { timeout: 15_000 }).toBe("online");
     await expect.poll(() => state(first), { timeout: 15_000 }).toBe("elsewhere");
+    // the links restored the journal the tab already showed: still one row per session
+    expect(await second.getByTestId("session-row").count()).toBe(1);
     // (no reload here: a page that reloads gives its lock up and queues behind the other tab)
     await second.getByTestId("session-row").first().tap();
     await expect
