@@ -32,6 +32,10 @@ const Stored = z.object({
   events: z.array(z.object({ seq: z.number().int().positive(), at: z.number(), event: z.unknown() })),
 });
 
+/** Journal keys: `journal:<room>:<sessionId>`. */
+const KEY_PREFIX = "journal:";
+const prefixOf = (room: string) => `${KEY_PREFIX}${room}:`;
+
 /**
  * The phone's own copy of what each session showed (IndexedDB, on this device only). Writes are
  * batched; `flush()` runs when the page is hidden so a reload loses nothing that was on screen.
@@ -50,7 +54,7 @@ export class Journal {
 
   /** `room`: the relay room the link's sessions come from (one journal per room). */
   constructor(room: string) {
-    this.#prefix = `journal:${room}:`;
+    this.#prefix = prefixOf(room);
   }
 
   /**
@@ -59,8 +63,8 @@ export class Journal {
    */
   static async rekey(from: string, to: string): Promise<void> {
     if (from === to) return;
-    for (const key of await kv.keys(`journal:${from}:`)) {
-      const target = `journal:${to}:${key.slice(`journal:${from}:`.length)}`;
+    for (const key of await kv.keys(prefixOf(from))) {
+      const target = prefixOf(to) + key.slice(prefixOf(from).length);
       if ((await kv.get(target)) === undefined) await kv.set(target, await kv.get(key));
       await kv.del(key);
     }
@@ -69,9 +73,10 @@ export class Journal {
   /** The rooms this phone keeps sessions of. */
   static async rooms(): Promise<string[]> {
     const rooms = new Set<string>();
-    for (const key of await kv.keys("journal:")) {
-      const end = key.indexOf(":", "journal:".length);
-      if (end > 0) rooms.add(key.slice("journal:".length, end));
+    for (const key of await kv.keys(KEY_PREFIX)) {
+      // room ids have no ":" (protocol RoomId)
+      const end = key.indexOf(":", KEY_PREFIX.length);
+      if (end > 0) rooms.add(key.slice(KEY_PREFIX.length, end));
     }
     return [...rooms];
   }

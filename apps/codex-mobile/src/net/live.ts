@@ -125,14 +125,6 @@ export function createLiveServices(
   };
 
   /**
-   * One tab of the app holds the relay links, by a Web Lock. The laptop keeps one channel per phone
-   * and room, so two tabs' links kept replacing each other's channel and what either sent was lost.
-   * Another tab says "open in another tab", waits for the lock (it gets it when that tab closes),
-   * and can take the links over (`useHere`: the lock is stolen, and the tab that held it closes its
-   * links and waits in turn). Without Web Locks every tab runs its own links, as before.
-   */
-  const LINKS_LOCK = "codex-remote:links";
-  /**
    * A tab without the links still shows what this phone kept of each session (its journals), as it
    * would offline, once per page. When it takes the links, they restore the same journals, and the
    * store keeps each event once.
@@ -152,6 +144,15 @@ export function createLiveServices(
       }
     }
   };
+
+  /**
+   * One tab of the app holds the relay links, by a Web Lock. The laptop keeps one channel per phone
+   * and room, so two tabs' links kept replacing each other's channel and what either sent was lost.
+   * Another tab says "open in another tab", waits for the lock (it gets it when that tab closes),
+   * and can take the links over (`useHere`: the lock is stolen, and the tab that held it closes its
+   * links and waits in turn). Without Web Locks every tab runs its own links, as before.
+   */
+  const LINKS_LOCK = "codex-remote:links";
   const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
   let leading = locks === undefined;
   let otherTab = false;
@@ -162,40 +163,42 @@ export function createLiveServices(
           leading = true;
           otherTab = false;
           granted();
-          void startAll()
-            .then(() => registerNativePush())
-            .catch(() => publish());
+          startLinks();
           // held for as long as this page lives
           return new Promise<void>(() => {});
         })
         .catch(() => {
           // another tab stole the lock
           leading = false;
-          otherTab = true;
-          void showJournals().catch(() => {});
+          elsewhere();
           void closeAll().then(() => {
             publish();
             void lead(false);
           });
         });
     });
-  const closeAll = async () => {
-    for (const laptopId of new Set([...links.values()].map((l) => l.record.id))) await closeLaptop(laptopId, false);
-  };
-  if (!locks) {
+  const startLinks = () =>
     void startAll()
       .then(() => registerNativePush())
       .catch(() => publish());
-  } else {
+  /** Another tab holds the links: say so, and show what this phone kept. */
+  const elsewhere = () => {
+    otherTab = true;
+    void showJournals().catch(() => {});
+  };
+  const closeAll = async () => {
+    for (const laptopId of new Set([...links.values()].map((l) => l.record.id))) await closeLaptop(laptopId, false);
+  };
+  if (!locks) startLinks();
+  else {
     void lead(false);
     // a reload's new page may ask before the old one has let go: say "elsewhere" only if the lock
     // is still someone else's a moment later
     setTimeout(() => {
       void locks.query().then((q) => {
         if (!leading && q.held?.some((l) => l.name === LINKS_LOCK)) {
-          otherTab = true;
+          elsewhere();
           publish();
-          void showJournals().catch(() => {});
         }
       });
     }, 500);
