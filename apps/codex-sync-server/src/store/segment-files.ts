@@ -10,16 +10,16 @@ import {
   writevSync,
 } from "node:fs";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
+import { checkMatches, segmentCheck } from "./segment-check.ts";
 
 /**
  * Large payloads of the SQLite store, appended to segment files beside the database instead of
  * going through its WAL (where the kernel copies every byte in, zeroes each new WAL page, and the
  * checkpoint copies it all again into the database file). The log row keeps (segment, offset,
- * length, CRC-32); the bytes are written before the COMMIT that makes the row visible, so a row
+ * length, check); the bytes are written before the COMMIT that makes the row visible, so a row
  * never names bytes that were not handed to the kernel. A power loss can still keep a row whose
  * bytes did not reach the disk (synchronous = NORMAL does not fsync per commit, for the WAL either):
- * the checksum catches that, and the reader gets an explicit gap for that frame.
+ * the row's check (segment-check.ts) catches that, and the reader gets an explicit gap for that frame.
  *
  * A segment is deleted once no log row names it (counted in memory, rebuilt from the log on open).
  */
@@ -31,7 +31,8 @@ const MAX_SPARES = 2;
 export interface SegmentRef {
   readonly seg: number;
   readonly off: number;
-  readonly crc: number;
+  /** the payload's check (segment-check.ts), kept in the row's `crc` column */
+  readonly check: number;
 }
 
 const NAME = /^(\d{8})\.seg$/;
@@ -94,7 +95,7 @@ export class SegmentFiles {
       this.flush();
       this.#startSegment(this.#active + 1);
     }
-    const ref = { seg: this.#active, off: this.#activeSize, crc: crc32(payload) };
+    const ref = { seg: this.#active, off: this.#activeSize, check: segmentCheck(payload, this.#activeSize) };
     this.#queued.push(payload);
     this.#activeSize += payload.byteLength;
     this.#refs.set(this.#active, (this.#refs.get(this.#active) ?? 0) + 1);
@@ -180,7 +181,7 @@ export class SegmentFiles {
     } catch {}
   }
 
-  /** The payload, or undefined when its bytes are missing or do not match the row's checksum. */
+  /** The payload, or undefined when its bytes are missing or do not match the row's check. */
   read(ref: SegmentRef, length: number): Uint8Array | undefined {
     const fd = this.#reader(ref.seg);
     if (fd === undefined) return undefined;
@@ -195,7 +196,7 @@ export class SegmentFiles {
     } catch {
       return undefined;
     }
-    return crc32(out) === ref.crc ? out : undefined;
+    return checkMatches(out, ref.off, ref.check) ? out : undefined;
   }
 
   close(): void {

@@ -543,7 +543,7 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
       ref?.seg ?? null,
       ref?.off ?? null,
       ref ? n : null,
-      ref?.crc ?? null,
+      ref?.check ?? null,
     );
     m.head = seq;
     this.#sinceMetaWrite++;
@@ -619,7 +619,7 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
   }
 
   /**
-   * Frames from `fromSeq`. A frame whose segment bytes are gone or fail their checksum (a power loss
+   * Frames from `fromSeq`. A frame whose segment bytes are gone or fail their check (a power loss
    * after COMMIT but before the page cache reached the disk) is never returned: a batch stops before
    * it, and a batch starting at it skips it, so the reader sees a gap where it was.
    */
@@ -633,7 +633,7 @@ export class SqliteStore extends SingleInstanceStore implements RelayStore {
       for (const r of rows) {
         let payload = r.payload as Uint8Array;
         if (r.seg !== null) {
-          const ref = { seg: Number(r.seg), off: Number(r.off), crc: Number(r.crc) };
+          const ref = { seg: Number(r.seg), off: Number(r.off), check: Number(r.crc) };
           const bytes = this.#segments?.read(ref, Number(r.len));
           if (!bytes) {
             if (out.length > 0) return out;
