@@ -23,6 +23,26 @@ describe("PayloadArena", () => {
     expect(copy).toEqual(b);
   });
 
+  it("stores each payload at its source's offset modulo 8, and copies it out the same way", () => {
+    // the shared slab is copied into word by word only when both sides agree modulo 8
+    const arena = new PayloadArena();
+    const source = new Uint8Array(64 * 1024);
+    for (let i = 0; i < source.length; i++) source[i] = (i * 7) & 0xff;
+    const stored: { id: number; off: number; p: Uint8Array }[] = [];
+    for (let k = 0; k < 2000; k++) {
+      const p = source.subarray(k % 8, (k % 8) + 3000 + (k % 13)); // also crosses into new slabs
+      const id = arena.put(p);
+      expect(arena.lastOffset % 8).toBe(p.byteOffset % 8);
+      stored.push({ id, off: arena.lastOffset, p });
+    }
+    expect(arena.slabCount).toBeGreaterThan(1);
+    for (const { id, off, p } of stored) {
+      const copy = arena.copy(id, off, p.length);
+      expect(copy.byteOffset % 8).toBe(off % 8);
+      expect(Buffer.from(copy).equals(Buffer.from(p))).toBe(true);
+    }
+  });
+
   it("rewrites slabs whose frames are all released instead of allocating new ones", () => {
     const arena = new PayloadArena(2);
     const size = 64 * 1024;

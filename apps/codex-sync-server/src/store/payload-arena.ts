@@ -8,8 +8,16 @@
  * 16 KiB flood (20 mark-compacts in 0.8 s, about a quarter of the relay's CPU). Shared backing
  * stores are not counted, so the log's size no longer drives the GC. The flip side is that V8 will
  * not collect a dropped slab any sooner for its size, hence the pool and the explicit accounting.
+ *
+ * Copies to and from shared memory go through V8's relaxed (atomic) memmove, which moves 8-byte
+ * words only when source and destination sit at the same offset modulo 8, and otherwise byte by
+ * byte: 4.0 µs for a 16 KiB payload instead of 0.55 µs (and 0.16 µs between ordinary buffers). A
+ * payload's place in the sender's socket read is arbitrary, so each payload is stored at the
+ * slab's next offset with the same remainder modulo 8 (at most 7 bytes of padding), and a copy
+ * out is made into a buffer at that remainder too.
  */
 export const SLAB_BYTES = 4 * 1024 * 1024;
+const WORD = 8;
 /** Payloads above this get a slab of their own (freed, not pooled, when trimmed). */
 const OWN_SLAB_ABOVE = SLAB_BYTES / 4;
 
@@ -47,12 +55,16 @@ export class PayloadArena {
       this.lastOffset = 0;
       return id;
     }
-    if (this.#used + n > SLAB_BYTES) this.#open();
+    let at = alignedLike(this.#used, payload.byteOffset);
+    if (at + n > SLAB_BYTES) {
+      this.#open();
+      at = alignedLike(0, payload.byteOffset);
+    }
     const slab = this.#curSlab!;
-    slab.bytes.set(payload, this.#used);
+    slab.bytes.set(payload, at);
     slab.live++;
-    this.lastOffset = this.#used;
-    this.#used += n;
+    this.lastOffset = at;
+    this.#used = at + n;
     return this.#cur;
   }
 
@@ -63,7 +75,10 @@ export class PayloadArena {
   copy(id: number, offset: number, length: number): Uint8Array {
     const slab = this.#slabs.get(id);
     if (!slab) throw new Error(`payload arena: slab ${id} was already released`);
-    return slab.bytes.slice(offset, offset + length);
+    const pad = offset % WORD;
+    const out = new Uint8Array(Buffer.allocUnsafeSlow(pad + length).buffer, pad, length);
+    out.set(slab.bytes.subarray(offset, offset + length));
+    return out;
   }
 
   /** A frame stored in slab `id` is gone. */
@@ -95,4 +110,9 @@ export class PayloadArena {
     this.#slabs.set(this.#cur, slab);
     this.#used = 0;
   }
+}
+
+/** The first offset at or after `from` with the same remainder modulo 8 as `like`. */
+function alignedLike(from: number, like: number): number {
+  return from + ((like - from) & (WORD - 1));
 }
