@@ -238,9 +238,13 @@ async function main() {
   // Marginal memory: (after N idle connections - before) / N, each after GC. "cold" measures from a
   // fresh server, so one-time costs (the first Ed25519 verify starting libuv's thread pool, JIT code,
   // heap pages) are spread over N; "warm" first opens and closes 200 connections so that `before`
-  // already holds those one-time costs and only what each connection keeps is counted.
-  console.log("\nMemory per idle connection (server RSS and JS heap growth after GC, authenticated for the relay)");
-  console.log("server     conns  start   RSS KiB/conn   heap KiB/conn");
+  // already holds those one-time costs and only what each connection keeps is counted. Each line is
+  // the median of a few fresh servers: the cold figure moved by a third between single runs.
+  const memReps = quick ? 1 : 3;
+  console.log(
+    `\nMemory per idle connection (server RSS and JS heap growth after GC, authenticated for the relay; median of ${memReps} fresh server${memReps > 1 ? "s" : ""}, range in brackets)`,
+  );
+  console.log("server     conns  start   RSS KiB/conn (range)        heap KiB/conn");
   const memRuns = quick
     ? [
         { count: 1000, warm: 0 },
@@ -253,22 +257,27 @@ async function main() {
       ];
   for (const kind of ["baseline", "sqlite"] as const) {
     for (const { count, warm } of memRuns) {
-      const s = await server(kind);
-      if (warm > 0) {
-        await call(load, { cmd: "idle", kind, url: s.url, count: warm });
+      const rss: number[] = [];
+      const heap: number[] = [];
+      for (let rep = 0; rep < memReps; rep++) {
+        const s = await server(kind);
+        if (warm > 0) {
+          await call(load, { cmd: "idle", kind, url: s.url, count: warm });
+          await call(load, { cmd: "closeIdle" });
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        const before = (await call(s.proc, { cmd: "mem" })).mem as NodeJS.MemoryUsage;
+        await call(load, { cmd: "idle", kind, url: s.url, count });
+        await new Promise((r) => setTimeout(r, 1000));
+        const after = (await call(s.proc, { cmd: "mem" })).mem as NodeJS.MemoryUsage;
         await call(load, { cmd: "closeIdle" });
-        await new Promise((r) => setTimeout(r, 500));
+        await stop(s);
+        rss.push((after.rss - before.rss) / count / 1024);
+        heap.push((after.heapUsed + after.external - before.heapUsed - before.external) / count / 1024);
       }
-      const before = (await call(s.proc, { cmd: "mem" })).mem as NodeJS.MemoryUsage;
-      await call(load, { cmd: "idle", kind, url: s.url, count });
-      await new Promise((r) => setTimeout(r, 1000));
-      const after = (await call(s.proc, { cmd: "mem" })).mem as NodeJS.MemoryUsage;
-      await call(load, { cmd: "closeIdle" });
-      await stop(s);
-      const rss = (after.rss - before.rss) / count / 1024;
-      const heap = (after.heapUsed + after.external - before.heapUsed - before.external) / count / 1024;
+      const range = `(${fmt(Math.min(...rss), 1)}–${fmt(Math.max(...rss), 1)})`;
       console.log(
-        `${kind.padEnd(9)} ${String(count).padStart(6)}  ${(warm > 0 ? "warm" : "cold").padEnd(5)} ${fmt(rss, 1).padStart(12)}   ${fmt(heap, 1).padStart(13)}`,
+        `${kind.padEnd(9)} ${String(count).padStart(6)}  ${(warm > 0 ? "warm" : "cold").padEnd(5)} ${fmt(median(rss), 1).padStart(12)} ${range.padEnd(14)} ${fmt(median(heap), 1).padStart(13)}`,
       );
     }
   }
