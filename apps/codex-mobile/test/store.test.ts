@@ -331,6 +331,17 @@ describe("store: frames in, view model out", () => {
     expect(state.sessions[S]!.mode).toBe("terminal");
   });
 
+  it("removes a session (its laptop forgotten) from the sessions and the list, and nothing else", () => {
+    const other: StoreInput = { type: "session_open", sessionId: "s2", agent: "demo", mode: "structured", at: 50 };
+    const before = run([...inOrder, other]);
+    const after = reduce(before, { type: "session_remove", sessionId: S });
+    expect(Object.keys(after.sessions)).toEqual(["s2"]);
+    expect(after.order).toEqual(["s2"]);
+    expect(after.sessions.s2).toBe(before.sessions.s2);
+    expect(before.sessions[S]).toBeDefined();
+    expect(reduce(after, { type: "session_remove", sessionId: S })).toBe(after);
+  });
+
   it("never mutates the previous state", () => {
     const before = run(inOrder.slice(0, 4));
     const frozen = JSON.stringify(before.sessions[S]!.items);

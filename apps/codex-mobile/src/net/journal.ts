@@ -37,10 +37,41 @@ const KEY_PREFIX = "journal:";
 const prefixOf = (room: string) => `${KEY_PREFIX}${room}:`;
 
 /**
+ * What a journal tells the app's other tabs after a write: a session's journal was stored, or a
+ * room's journals were dropped (its laptop forgotten). Only the tab holding the relay links writes
+ * journals; the others follow them (live.ts).
+ */
+export const JournalChange = z.union([
+  z.object({ room: z.string().min(1), sessionId: z.string().min(1), upTo: z.number().int().nonnegative() }),
+  z.object({ room: z.string().min(1), cleared: z.literal(true) }),
+]);
+export type JournalChange = z.infer<typeof JournalChange>;
+const CHANGES = "codex-remote:journal";
+let changes: BroadcastChannel | undefined;
+const announce = (change: JournalChange) => {
+  if (typeof BroadcastChannel === "undefined") return;
+  changes ??= new BroadcastChannel(CHANGES);
+  changes.postMessage(change);
+};
+
+function parseStored(value: unknown): { meta: SessionMeta; events: Logged[] } | undefined {
+  const parsed = Stored.safeParse(value);
+  if (!parsed.success) return undefined;
+  const events: Logged[] = [];
+  for (const e of parsed.data.events) {
+    const ev = AgentEvent.safeParse(e.event);
+    if (ev.success) events.push({ seq: e.seq, at: e.at, event: ev.data });
+  }
+  const { cwd, ...rest } = parsed.data.meta;
+  return { meta: { ...rest, ...(cwd !== undefined ? { cwd } : {}) }, events };
+}
+
+/**
  * The phone's own copy of what each session showed (IndexedDB, on this device only). Writes are
  * batched; `flush()` runs when the page is hidden so a reload loses nothing that was on screen.
  */
 export class Journal {
+  readonly #room: string;
   readonly #prefix: string;
   #sessions = new Map<string, { meta: SessionMeta; events: Logged[]; dirty: boolean; persisted: number }>();
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -54,7 +85,19 @@ export class Journal {
 
   /** `room`: the relay room the link's sessions come from (one journal per room). */
   constructor(room: string) {
+    this.#room = room;
     this.#prefix = prefixOf(room);
+  }
+
+  /** Calls `listener` with what other tabs' journals announce (see JournalChange); returns a stop. */
+  static follow(listener: (change: JournalChange) => void): () => void {
+    if (typeof BroadcastChannel === "undefined") return () => {};
+    const channel = new BroadcastChannel(CHANGES);
+    channel.addEventListener("message", (e: MessageEvent) => {
+      const change = JournalChange.safeParse(e.data);
+      if (change.success) listener(change.data);
+    });
+    return () => channel.close();
   }
 
   /**
@@ -81,22 +124,31 @@ export class Journal {
     return [...rooms];
   }
 
+  /** The sessions this phone keeps, in every room. */
+  static async sessionIds(): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for (const key of await kv.keys(KEY_PREFIX)) {
+      const end = key.indexOf(":", KEY_PREFIX.length);
+      if (end > 0) ids.add(key.slice(end + 1));
+    }
+    return ids;
+  }
+
   async load(): Promise<{ meta: SessionMeta; events: Logged[] }[]> {
     const out: { meta: SessionMeta; events: Logged[] }[] = [];
     for (const key of await kv.keys(this.#prefix)) {
-      const parsed = Stored.safeParse(await kv.get(key));
-      if (!parsed.success) continue;
-      const events: Logged[] = [];
-      for (const e of parsed.data.events) {
-        const ev = AgentEvent.safeParse(e.event);
-        if (ev.success) events.push({ seq: e.seq, at: e.at, event: ev.data });
-      }
-      const { cwd, ...rest } = parsed.data.meta;
-      const meta: SessionMeta = { ...rest, ...(cwd !== undefined ? { cwd } : {}) };
+      const entry = parseStored(await kv.get(key));
+      if (!entry) continue;
+      const { meta, events } = entry;
       this.#sessions.set(meta.sessionId, { meta, events, dirty: false, persisted: events.at(-1)?.seq ?? 0 });
-      out.push({ meta, events });
+      out.push(entry);
     }
     return out;
+  }
+
+  /** One session's journal as stored, without taking it into this journal's own state. */
+  async read(sessionId: string): Promise<{ meta: SessionMeta; events: Logged[] } | undefined> {
+    return parseStored(await kv.get(this.#prefix + sessionId));
   }
 
   meta(meta: SessionMeta): void {
@@ -141,6 +193,7 @@ export class Journal {
       s.dirty = false;
       const upTo = s.events.at(-1)?.seq ?? 0;
       await kv.set(this.#prefix + s.meta.sessionId, { meta: s.meta, events: s.events });
+      announce({ room: this.#room, sessionId: s.meta.sessionId, upTo });
       if (upTo > s.persisted) {
         s.persisted = upTo;
         this.onPersisted(s.meta.sessionId, upTo);
@@ -151,5 +204,6 @@ export class Journal {
   async clear(): Promise<void> {
     this.#sessions.clear();
     for (const key of await kv.keys(this.#prefix)) await kv.del(key);
+    announce({ room: this.#room, cleared: true });
   }
 }

@@ -147,6 +147,11 @@ export class LaptopLink {
   get deviceId(): string {
     return this.client.deviceId;
   }
+  /** The sessions this link has shown. */
+  get sessionIds(): string[] {
+    return [...this.#sessions];
+  }
+
   has(sessionId: string): boolean {
     return this.#sessions.has(sessionId);
   }

@@ -8,7 +8,7 @@ import type { AppServices } from "../ui/context.ts";
 import type { VoiceIO } from "../voice/voice.ts";
 import type { PairingFlow, SessionActions } from "./actions.ts";
 import { journalToInputs } from "./frames.ts";
-import { Journal } from "./journal.ts";
+import { Journal, type JournalChange } from "./journal.ts";
 import { forgetLaptop, type LaptopRecord, loadIdentity, loadLaptops, saveLaptop } from "./laptops.ts";
 import { LaptopLink, type LinkState } from "./link.ts";
 import { type PairedResult, pairWithLink } from "./pairing.ts";
@@ -95,11 +95,17 @@ export function createLiveServices(
     });
     if (primary.client.status === "open") void discover();
   };
-  /** Closes a laptop's links, its other rooms' first (they ride on its connection). */
-  const closeLaptop = async (laptopId: string, clearJournals: boolean) => {
+  /**
+   * Closes a laptop's links, its other rooms' first (they ride on its connection). Forgetting it
+   * (`forget`) also drops their journals and takes their sessions off the list.
+   */
+  const closeLaptop = async (laptopId: string, forget: boolean) => {
     const own = [...links].filter(([k]) => k.startsWith(`${laptopId} `));
     for (const [key, link] of [...own, [laptopId, links.get(laptopId)] as const]) {
-      if (clearJournals) await link?.journal.clear();
+      if (forget && link) {
+        await link.journal.clear();
+        for (const sessionId of link.sessionIds) store.dispatch({ type: "session_remove", sessionId });
+      }
       closeLink(key);
     }
   };
@@ -126,24 +132,62 @@ export function createLiveServices(
 
   /**
    * A tab without the links still shows what this phone kept of each session (its journals), as it
-   * would offline, once per page. When it takes the links, they restore the same journals, and the
-   * store keeps each event once.
+   * would offline, and follows them as the tab with the links writes them (`follow`). When it takes
+   * the links, they restore the same journals, and the store keeps each event once.
    */
   let journalsShown = false;
+  const laptopOfRoom = async () => new Map((await loadLaptops()).map((l) => [l.room, l.name]));
+  const showEntry = (entry: Awaited<ReturnType<Journal["load"]>>[number], deviceId: string, laptop?: string) => {
+    for (const input of journalToInputs(entry, deviceId)) {
+      store.dispatch(input.type === "session_open" && laptop !== undefined ? { ...input, laptop } : input);
+    }
+  };
   const showJournals = async () => {
     if (journalsShown || leading) return;
     journalsShown = true;
     const id = await me();
-    const names = new Map((await loadLaptops()).map((l) => [l.room, l.name]));
+    const names = await laptopOfRoom();
     for (const room of await Journal.rooms()) {
-      const laptop = names.get(room);
-      for (const entry of await new Journal(room).load()) {
-        for (const input of journalToInputs(entry, id.deviceId)) {
-          store.dispatch(input.type === "session_open" && laptop !== undefined ? { ...input, laptop } : input);
-        }
-      }
+      for (const entry of await new Journal(room).load()) showEntry(entry, id.deviceId, names.get(room));
     }
   };
+  /** One session's events past what this tab shows, from its journal as just stored. */
+  const showNewer = async (room: string, sessionId: string) => {
+    const entry = await new Journal(room).read(sessionId);
+    if (!entry || leading) return;
+    const applied = store.state.sessions[sessionId]?.sync.applied;
+    const events = applied === undefined ? entry.events : entry.events.filter((e) => e.seq > applied);
+    if (applied !== undefined && events.length === 0) return;
+    showEntry({ meta: entry.meta, events }, (await me()).deviceId, (await laptopOfRoom()).get(room));
+  };
+  /** Sessions whose journals are gone (their laptop was forgotten in some tab) leave the list. */
+  const dropUnjournaled = async () => {
+    const kept = await Journal.sessionIds();
+    if (leading) return;
+    for (const sessionId of store.state.order) {
+      if (!kept.has(sessionId)) store.dispatch({ type: "session_remove", sessionId });
+    }
+  };
+  /** Changes of one session arriving while its journal is read are read again once it is done. */
+  const reading = new Map<string, boolean>();
+  const follow = async (change: JournalChange) => {
+    if (leading) return;
+    if ("cleared" in change) return dropUnjournaled();
+    const key = `${change.room} ${change.sessionId}`;
+    if (reading.has(key)) {
+      reading.set(key, true);
+      return;
+    }
+    try {
+      do {
+        reading.set(key, false);
+        await showNewer(change.room, change.sessionId);
+      } while (reading.get(key));
+    } finally {
+      reading.delete(key);
+    }
+  };
+  Journal.follow((change) => void follow(change).catch(() => {}));
 
   /**
    * One tab of the app holds the relay links, by a Web Lock. The laptop keeps one channel per phone

@@ -38,6 +38,11 @@ export function reduce(state: AppState, input: StoreInput): AppState {
     const detail = input.detail;
     return { ...state, connection: { state: input.state, since: input.at, ...(detail ? { detail } : {}) } };
   }
+  if (input.type === "session_remove") {
+    if (!state.sessions[input.sessionId]) return state;
+    const { [input.sessionId]: _, ...sessions } = state.sessions;
+    return { ...state, sessions, order: state.order.filter((id) => id !== input.sessionId) };
+  }
   const existing = state.sessions[input.sessionId];
   const base = existing ?? newSession(input.sessionId, "at" in input ? input.at : 0);
   const next = reduceSession(base, input);
@@ -49,7 +54,10 @@ export function reduce(state: AppState, input: StoreInput): AppState {
   };
 }
 
-function reduceSession(s: SessionView, input: Exclude<StoreInput, { type: "connection" }>): SessionView {
+function reduceSession(
+  s: SessionView,
+  input: Exclude<StoreInput, { type: "connection" } | { type: "session_remove" }>,
+): SessionView {
   switch (input.type) {
     case "session_open":
       return {

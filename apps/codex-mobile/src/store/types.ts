@@ -24,6 +24,8 @@ export type StoreInput =
       at: number;
     }
   | { type: "session_close"; sessionId: string; at: number }
+  /** Gone from this phone (its laptop forgotten): the session leaves the list. */
+  | { type: "session_remove"; sessionId: string }
   | { type: "presence"; sessionId: string; online: boolean; at: number }
   /** One agent event with its per-session output sequence (1, 2, 3 ...). */
   | { type: "event"; sessionId: string; seq: number; event: AgentEvent; at: number }

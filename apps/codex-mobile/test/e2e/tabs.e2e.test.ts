@@ -41,6 +41,10 @@ describe("the app in two tabs", () => {
     expect(await state(first)).toBe("online");
     await sendPrompt(first, "from the first tab");
     await expect.poll(() => w.proc.out.includes("from the first tab"), { timeout: 15_000 }).toBe(true);
+    // the tab without the links follows the journal the first tab writes: the prompt shows, no reload
+    await second.getByTestId("session-row").first().tap();
+    await second.getByText("from the first tab").first().waitFor({ timeout: 10_000 });
+    await second.goBack();
 
     // Use here: the second tab takes the links (the phone is still in control), the first gives them up
     await second.getByTestId("use-here").tap();
@@ -68,13 +72,24 @@ describe("the app in two tabs", () => {
     await expect.poll(() => w.proc.out.includes("back in the first tab"), { timeout: 15_000 }).toBe(true);
 
     // forgetting the laptop in a tab without the links closes them in the tab that has them
+    const toList = (page: typeof first) =>
+      page.evaluate(() => {
+        location.hash = "#/";
+      });
+    await toList(first);
+    await expect.poll(() => first.getByTestId("session-row").count(), { timeout: 10_000 }).toBe(1);
     const third = await phone.context.newPage();
     await third.goto(relay.httpUrl);
     await expect.poll(() => state(third), { timeout: 15_000 }).toBe("elsewhere");
+    await third.getByTestId("session-row").first().waitFor({ timeout: 10_000 });
     await third.getByRole("link", { name: "Settings" }).tap();
     await third.getByRole("button", { name: /^Forget / }).tap();
     await expect.poll(() => state(first), { timeout: 10_000 }).toBe("offline");
     expect(await first.getByTestId("connection").textContent()).toContain("no laptop paired");
+    // and the laptop's sessions leave the list in both tabs
+    await expect.poll(() => first.getByTestId("session-row").count(), { timeout: 10_000 }).toBe(0);
+    await toList(third);
+    await expect.poll(() => third.getByTestId("session-row").count(), { timeout: 10_000 }).toBe(0);
     await third.close();
   }, 180_000);
 });
