@@ -61,6 +61,11 @@ describe("PayloadArena", () => {
     const id = arena.put(big);
     expect(arena.lastOffset).toBe(0);
     expect(arena.copy(id, 0, big.length)).toEqual(big);
+    // at its source's offset modulo 8 too
+    const inner = new Uint8Array(SLAB_BYTES / 2 + 8).fill(9).subarray(3, 3 + SLAB_BYTES / 2);
+    const idInner = arena.put(inner);
+    expect(arena.lastOffset).toBe(3);
+    expect(arena.copy(idInner, 3, inner.length)).toEqual(inner);
     const before = arena.slabCount;
     arena.release(id);
     expect(arena.slabCount).toBe(before - 1);

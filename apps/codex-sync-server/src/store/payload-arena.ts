@@ -49,10 +49,11 @@ export class PayloadArena {
     const n = payload.byteLength;
     if (n > OWN_SLAB_ABOVE) {
       const id = this.#nextId++;
-      const bytes = new Uint8Array(new SharedArrayBuffer(n));
-      bytes.set(payload);
+      const at = alignedLike(0, payload.byteOffset);
+      const bytes = new Uint8Array(new SharedArrayBuffer(at + n));
+      bytes.set(payload, at);
       this.#slabs.set(id, { bytes, live: 1 });
-      this.lastOffset = 0;
+      this.lastOffset = at;
       return id;
     }
     let at = alignedLike(this.#used, payload.byteOffset);
