@@ -11,7 +11,7 @@
  *
  * Copies to and from shared memory go through V8's relaxed (atomic) memmove, which moves 8-byte
  * words only when source and destination sit at the same offset modulo 8, and otherwise byte by
- * byte: 4.0 µs for a 16 KiB payload instead of 0.55 µs (and 0.16 µs between ordinary buffers). A
+ * byte: ~4 µs for a 16 KiB payload instead of ~0.7 µs (`pnpm bench:micro`). A
  * payload's place in the sender's socket read is arbitrary, so each payload is stored at the
  * slab's next offset with the same remainder modulo 8 (at most 7 bytes of padding), and a copy
  * out is made into a buffer at that remainder too.
