@@ -1,6 +1,6 @@
 import type { ControlFrame } from "@codex-remote/protocol";
 import type { StoreInput } from "../store/types.ts";
-import type { Logged, SessionMeta } from "./journal.ts";
+import type { JournalEntry } from "./journal.ts";
 
 /**
  * Maps one opened control frame from a laptop to store inputs. Pure: the link passes its own device id
@@ -102,7 +102,7 @@ export function frameToInputs(
  * laptop answers, then its events. Pure, like frameToInputs; events the store already has are
  * dropped there by sequence, so restoring twice shows each once.
  */
-export function journalToInputs(entry: { meta: SessionMeta; events: Logged[] }, ownDeviceId: string): StoreInput[] {
+export function journalToInputs(entry: JournalEntry, ownDeviceId: string): StoreInput[] {
   const { meta, events } = entry;
   const at = meta.lastActivity;
   const out: StoreInput[] = [

@@ -20,6 +20,11 @@ export interface Logged {
   at: number;
   event: AgentEvent;
 }
+/** One session as its journal keeps it. */
+export interface JournalEntry {
+  meta: SessionMeta;
+  events: Logged[];
+}
 
 const Stored = z.object({
   meta: z.object({
@@ -54,7 +59,7 @@ const announce = (change: JournalChange) => {
   changes.postMessage(change);
 };
 
-function parseStored(value: unknown): { meta: SessionMeta; events: Logged[] } | undefined {
+function parseStored(value: unknown): JournalEntry | undefined {
   const parsed = Stored.safeParse(value);
   if (!parsed.success) return undefined;
   const events: Logged[] = [];
@@ -134,8 +139,8 @@ export class Journal {
     return ids;
   }
 
-  async load(): Promise<{ meta: SessionMeta; events: Logged[] }[]> {
-    const out: { meta: SessionMeta; events: Logged[] }[] = [];
+  async load(): Promise<JournalEntry[]> {
+    const out: JournalEntry[] = [];
     for (const key of await kv.keys(this.#prefix)) {
       const entry = parseStored(await kv.get(key));
       if (!entry) continue;
@@ -147,7 +152,7 @@ export class Journal {
   }
 
   /** One session's journal as stored, without taking it into this journal's own state. */
-  async read(sessionId: string): Promise<{ meta: SessionMeta; events: Logged[] } | undefined> {
+  async read(sessionId: string): Promise<JournalEntry | undefined> {
     return parseStored(await kv.get(this.#prefix + sessionId));
   }
 

@@ -8,7 +8,7 @@ import type { AppServices } from "../ui/context.ts";
 import type { VoiceIO } from "../voice/voice.ts";
 import type { PairingFlow, SessionActions } from "./actions.ts";
 import { journalToInputs } from "./frames.ts";
-import { Journal, type JournalChange } from "./journal.ts";
+import { Journal, type JournalChange, type JournalEntry } from "./journal.ts";
 import { forgetLaptop, type LaptopRecord, loadIdentity, loadLaptops, saveLaptop } from "./laptops.ts";
 import { LaptopLink, type LinkState } from "./link.ts";
 import { type PairedResult, pairWithLink } from "./pairing.ts";
@@ -137,7 +137,7 @@ export function createLiveServices(
    */
   let journalsShown = false;
   const laptopOfRoom = async () => new Map((await loadLaptops()).map((l) => [l.room, l.name]));
-  const showEntry = (entry: Awaited<ReturnType<Journal["load"]>>[number], deviceId: string, laptop?: string) => {
+  const showEntry = (entry: JournalEntry, deviceId: string, laptop?: string) => {
     for (const input of journalToInputs(entry, deviceId)) {
       store.dispatch(input.type === "session_open" && laptop !== undefined ? { ...input, laptop } : input);
     }

@@ -11,10 +11,10 @@
  *
  * Copies to and from shared memory go through V8's relaxed (atomic) memmove, which moves 8-byte
  * words only when source and destination sit at the same offset modulo 8, and otherwise byte by
- * byte: ~4 µs for a 16 KiB payload instead of ~0.7 µs (`pnpm bench:micro`). A
- * payload's place in the sender's socket read is arbitrary, so each payload is stored at the
- * slab's next offset with the same remainder modulo 8 (at most 7 bytes of padding), and a copy
- * out is made into a buffer at that remainder too.
+ * byte: ~4 µs for a 16 KiB payload instead of ~0.7 µs (`pnpm bench:micro`). A payload's place in
+ * the sender's socket read is arbitrary, so each payload is stored at the slab's next offset with
+ * the same remainder modulo 8 (at most 7 bytes of padding), and a copy out is made into a buffer at
+ * that remainder too.
  */
 export const SLAB_BYTES = 4 * 1024 * 1024;
 const WORD = 8;

@@ -8,14 +8,13 @@ import { crc32 } from "node:zlib";
  * its own bytes or what the disk had there before: zeros in a new file, an older frame's ciphertext
  * in a reused one.
  *
- * So the check samples each sector instead of reading every byte: the 16 bytes at the start of every
- * 512-byte sector of the file that the payload covers, plus the payload's first and last 16 bytes
- * (a sector it shares with its neighbours, however few of its bytes lie there), and hashes them
- * with MurmurHash3's 32-bit steps. A stale sector keeps
- * its old bytes at the sampled place, and sealed payloads are ciphertext, so they differ there
- * unless the old bytes were the same bytes. Checking a 16 KiB payload costs ~0.2 µs instead of the
- * ~2.4 µs of a CRC-32 over all of it (`pnpm bench:micro`), on every append and every read from a
- * segment.
+ * So the check samples each sector instead of reading every byte: the 16 bytes at the start of
+ * every 512-byte sector of the file that the payload covers, plus the payload's first and last 16
+ * bytes (a sector it shares with its neighbours, however few of its bytes lie there), and hashes
+ * them with MurmurHash3's 32-bit steps. A stale sector keeps its old bytes at the sampled place,
+ * and sealed payloads are ciphertext, so they differ there unless the old bytes were the same
+ * bytes. Checking a 16 KiB payload costs ~0.2 µs instead of the ~2.4 µs of a CRC-32 over all of
+ * it (`pnpm bench:micro`), on every append and every read from a segment.
  *
  * Not caught: a byte that changed inside a sector the disk did write (a fault its own ECC missed);
  * the device's AEAD tag rejects such a frame. Rows written before this check keep a CRC-32 of the
