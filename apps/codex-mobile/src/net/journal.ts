@@ -59,11 +59,13 @@ const announce = (change: JournalChange) => {
   changes.postMessage(change);
 };
 
-function parseStored(value: unknown): JournalEntry | undefined {
+/** A stored session; only its events past `after` are parsed (and returned). */
+function parseStored(value: unknown, after = 0): JournalEntry | undefined {
   const parsed = Stored.safeParse(value);
   if (!parsed.success) return undefined;
   const events: Logged[] = [];
   for (const e of parsed.data.events) {
+    if (e.seq <= after) continue;
     const ev = AgentEvent.safeParse(e.event);
     if (ev.success) events.push({ seq: e.seq, at: e.at, event: ev.data });
   }
@@ -151,9 +153,12 @@ export class Journal {
     return out;
   }
 
-  /** One session's journal as stored, without taking it into this journal's own state. */
-  async read(sessionId: string): Promise<JournalEntry | undefined> {
-    return parseStored(await kv.get(this.#prefix + sessionId));
+  /**
+   * One session's journal as stored, with only its events past `after`, without taking it into this
+   * journal's own state (another tab following it reads it on every write).
+   */
+  async read(sessionId: string, after = 0): Promise<JournalEntry | undefined> {
+    return parseStored(await kv.get(this.#prefix + sessionId), after);
   }
 
   meta(meta: SessionMeta): void {

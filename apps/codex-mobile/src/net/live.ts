@@ -153,12 +153,11 @@ export function createLiveServices(
   };
   /** One session's events past what this tab shows, from its journal as just stored. */
   const showNewer = async (room: string, sessionId: string) => {
-    const entry = await new Journal(room).read(sessionId);
-    if (!entry || leading) return;
+    // undefined: a session this tab does not show yet, which it takes whole
     const applied = store.state.sessions[sessionId]?.sync.applied;
-    const events = applied === undefined ? entry.events : entry.events.filter((e) => e.seq > applied);
-    if (applied !== undefined && events.length === 0) return;
-    showEntry({ meta: entry.meta, events }, (await me()).deviceId, (await laptopOfRoom()).get(room));
+    const entry = await new Journal(room).read(sessionId, applied ?? 0);
+    if (!entry || leading || (applied !== undefined && entry.events.length === 0)) return;
+    showEntry(entry, (await me()).deviceId, (await laptopOfRoom()).get(room));
   };
   /** Sessions whose journals are gone (their laptop was forgotten in some tab) leave the list. */
   const dropUnjournaled = async () => {
