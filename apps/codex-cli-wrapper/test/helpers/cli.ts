@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-
 import { join } from "node:path";
 import { tempDir } from "./temp-dir.ts";
 

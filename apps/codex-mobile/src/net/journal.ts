@@ -40,6 +40,15 @@ const Stored = z.object({
 /** Journal keys: `journal:<room>:<sessionId>`. */
 const KEY_PREFIX = "journal:";
 const prefixOf = (room: string) => `${KEY_PREFIX}${room}:`;
+/** Every journal key, split into its room and session (room ids have no ":", protocol RoomId). */
+async function journalKeys(): Promise<{ room: string; sessionId: string }[]> {
+  const out: { room: string; sessionId: string }[] = [];
+  for (const key of await kv.keys(KEY_PREFIX)) {
+    const end = key.indexOf(":", KEY_PREFIX.length);
+    if (end > 0) out.push({ room: key.slice(KEY_PREFIX.length, end), sessionId: key.slice(end + 1) });
+  }
+  return out;
+}
 
 /**
  * What a journal tells the app's other tabs after a write: a session's journal was stored, or a
@@ -122,23 +131,12 @@ export class Journal {
 
   /** The rooms this phone keeps sessions of. */
   static async rooms(): Promise<string[]> {
-    const rooms = new Set<string>();
-    for (const key of await kv.keys(KEY_PREFIX)) {
-      // room ids have no ":" (protocol RoomId)
-      const end = key.indexOf(":", KEY_PREFIX.length);
-      if (end > 0) rooms.add(key.slice(KEY_PREFIX.length, end));
-    }
-    return [...rooms];
+    return [...new Set((await journalKeys()).map((k) => k.room))];
   }
 
   /** The sessions this phone keeps, in every room. */
   static async sessionIds(): Promise<Set<string>> {
-    const ids = new Set<string>();
-    for (const key of await kv.keys(KEY_PREFIX)) {
-      const end = key.indexOf(":", KEY_PREFIX.length);
-      if (end > 0) ids.add(key.slice(end + 1));
-    }
-    return ids;
+    return new Set((await journalKeys()).map((k) => k.sessionId));
   }
 
   async load(): Promise<JournalEntry[]> {

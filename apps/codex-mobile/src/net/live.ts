@@ -156,7 +156,12 @@ export function createLiveServices(
     // undefined: a session this tab does not show yet, which it takes whole
     const applied = store.state.sessions[sessionId]?.sync.applied;
     const entry = await new Journal(room).read(sessionId, applied ?? 0);
-    if (!entry || leading || (applied !== undefined && entry.events.length === 0)) return;
+    if (!entry || leading) return;
+    if (applied !== undefined) {
+      // shown already, with its laptop's name: only the events are new
+      if (entry.events.length > 0) showEntry(entry, (await me()).deviceId);
+      return;
+    }
     showEntry(entry, (await me()).deviceId, (await laptopOfRoom()).get(room));
   };
   /** Sessions whose journals are gone (their laptop was forgotten in some tab) leave the list. */
