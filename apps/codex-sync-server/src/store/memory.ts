@@ -23,7 +23,7 @@ export class MemoryStore extends SingleInstanceStore implements RelayStore {
   #rooms = new Map<string, RoomRecord>();
   #pairings = new Map<string, { tokenHash: string; expiresAt: number; used: boolean }>();
   #logs = new Map<string, MemoryLog>();
-  readonly #arena = new PayloadArena();
+  readonly #arena = new PayloadArena(4, { prefault: true });
   #cursors = new Map<string, number>();
   #push = new Map<string, Map<string, PushTarget>>();
 
@@ -163,5 +163,7 @@ export class MemoryStore extends SingleInstanceStore implements RelayStore {
   async pushTargets(deviceId: string) {
     return [...(this.#push.get(deviceId)?.values() ?? [])];
   }
-  async close() {}
+  async close() {
+    this.#arena.close();
+  }
 }

@@ -15,7 +15,12 @@
  * the sender's socket read is arbitrary, so each payload is stored at the slab's next offset with
  * the same remainder modulo 8 (at most 7 bytes of padding), and a copy out is made into a buffer at
  * that remainder too.
+ *
+ * With `prefault`, a new slab (the pool being empty: a log still growing) comes from a
+ * SlabPrefaulter, whose worker thread has already taken the slab's page faults.
  */
+import { SlabPrefaulter } from "./slab-prefaulter.ts";
+
 export const SLAB_BYTES = 4 * 1024 * 1024;
 const WORD = 8;
 /** Payloads above this get a slab of their own (freed, not pooled, when trimmed). */
@@ -40,8 +45,17 @@ export class PayloadArena {
   /** Offset of the payload the last `put` stored. */
   lastOffset = 0;
 
-  constructor(maxPooledSlabs = 4) {
+  /** where new slabs come from when the pool is empty (see SlabPrefaulter), if anywhere */
+  readonly #fresh: SlabPrefaulter | undefined;
+
+  constructor(maxPooledSlabs = 4, opts: { prefault?: boolean } = {}) {
     this.#maxPooled = maxPooledSlabs;
+    if (opts.prefault) this.#fresh = new SlabPrefaulter(SLAB_BYTES);
+  }
+
+  /** Stops the prefaulting worker, if any. */
+  close(): void {
+    this.#fresh?.close();
   }
 
   /** Copies `payload` in; returns the slab id (its offset is `lastOffset`). */
@@ -92,6 +106,11 @@ export class PayloadArena {
     if (slab.bytes.byteLength === SLAB_BYTES && this.#pool.length < this.#maxPooled) this.#pool.push(slab);
   }
 
+  /** New slabs that came already mapped from the prefaulter, for tests. */
+  get prefaulted(): number {
+    return this.#fresh?.handedOut ?? 0;
+  }
+
   /** Slabs allocated (in use, current or pooled), for tests and metrics. */
   get slabCount(): number {
     return this.#slabs.size + this.#pool.length;
@@ -104,7 +123,10 @@ export class PayloadArena {
       this.#slabs.delete(this.#cur);
       if (this.#pool.length < this.#maxPooled) this.#pool.push(prev);
     }
-    const slab = this.#pool.pop() ?? { bytes: new Uint8Array(new SharedArrayBuffer(SLAB_BYTES)), live: 0 };
+    const slab = this.#pool.pop() ?? {
+      bytes: this.#fresh?.take() ?? new Uint8Array(new SharedArrayBuffer(SLAB_BYTES)),
+      live: 0,
+    };
     slab.live = 0;
     this.#cur = this.#nextId++;
     this.#curSlab = slab;
