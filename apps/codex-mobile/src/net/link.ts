@@ -27,7 +27,8 @@ export type LinkState = "connecting" | "handshaking" | "online" | "reconnecting"
 export interface LinkOptions {
   record: LaptopRecord;
   identity: DeviceIdentity;
-  store: Store;
+  /** where opened frames go (the app's store, or one that also tells the other tabs: StoreMirror) */
+  store: Pick<Store, "state" | "dispatch">;
   onState(state: LinkState, detail?: string): void;
   onRecord(record: LaptopRecord): void;
   onAudio?(sessionId: string, frame: VoiceFrame): void;

@@ -11,6 +11,7 @@ import { journalToInputs } from "./frames.ts";
 import { Journal, type JournalChange, type JournalEntry } from "./journal.ts";
 import { forgetLaptop, type LaptopRecord, loadIdentity, loadLaptops, saveLaptop } from "./laptops.ts";
 import { LaptopLink, type LinkState } from "./link.ts";
+import { StoreMirror } from "./mirror.ts";
 import { type PairedResult, pairWithLink } from "./pairing.ts";
 
 /** What one tab tells the others when it forgets a laptop. */
@@ -50,10 +51,28 @@ export function createLiveServices(
   addEventListener("online", publish);
   addEventListener("offline", publish);
 
+  /**
+   * The tab with the links tells the others what it shows live beyond the journals (terminal
+   * output, control, laptop names), and answers a newly opened tab with all of it (mirror.ts).
+   */
+  const mirror = new StoreMirror({
+    onInput: (input, catchUp) => {
+      if (leading) return;
+      // history for a terminal this tab shows already (it held the links until now) would repeat
+      const terminal = input.type === "terminal_output" && store.state.sessions[input.sessionId]?.terminal;
+      if (catchUp && terminal && terminal.bytes > 0) return;
+      store.dispatch(input);
+    },
+    onHello: () => {
+      if (leading) mirror.catchUp(Object.values(store.state.sessions));
+    },
+  });
+  const shared = mirror.mirrored(store);
+
   const linkOptions = (record: LaptopRecord, id: DeviceIdentity, key = record.id) => ({
     record,
     identity: id,
-    store,
+    store: shared,
     onState: (state: LinkState, detail?: string) => {
       states.set(key, { state, detail });
       publish();
@@ -132,8 +151,9 @@ export function createLiveServices(
 
   /**
    * A tab without the links still shows what this phone kept of each session (its journals), as it
-   * would offline, and follows them as the tab with the links writes them (`follow`). When it takes
-   * the links, they restore the same journals, and the store keeps each event once.
+   * would offline, and follows them as the tab with the links writes them (`follow`); the rest
+   * comes from that tab's mirror. When it takes the links, they restore the same journals, and the
+   * store keeps each event once.
    */
   let journalsShown = false;
   const laptopOfRoom = async () => new Map((await loadLaptops()).map((l) => [l.room, l.name]));
@@ -150,6 +170,8 @@ export function createLiveServices(
     for (const room of await Journal.rooms()) {
       for (const entry of await new Journal(room).load()) showEntry(entry, id.deviceId, names.get(room));
     }
+    // and what the tab with the links shows beyond them
+    mirror.hello();
   };
   /** One session's events past what this tab shows, from its journal as just stored. */
   const showNewer = async (room: string, sessionId: string) => {
@@ -310,7 +332,7 @@ export function createLiveServices(
       act(s, (l) => {
         const given = answers ? { answers } : {};
         l.sendFrame({ type: "approval_response", sessionId: s, requestId, decision, ...given }, "control");
-        store.dispatch({ type: "approval_sent", sessionId: s, requestId, decision, ...given, at: Date.now() });
+        shared.dispatch({ type: "approval_sent", sessionId: s, requestId, decision, ...given, at: Date.now() });
       }),
     interrupt: (s) => act(s, (l) => l.slash(s, "interrupt", [])),
     requestControl: (s) => act(s, (l) => void l.requestControl(s)),

@@ -73,6 +73,25 @@ describe("one phone app, two codex-remote sessions on one laptop", () => {
         .locator(".badge");
       await expect.poll(() => badge.getAttribute("data-state"), { timeout: 15_000 }).not.toBe("offline");
     }
+    // a tab without the links names the laptop on both sessions: the second session's room is not
+    // stored on the phone, so its row gets the name from the first tab (its mirror)
+    const rowText = (p: Page, w: Wrapper) =>
+      p
+        .getByTestId("session-row")
+        .filter({ hasText: basename(w.workDir) })
+        .locator(".row.small span.grow")
+        .textContent();
+    const laptopName = (await rowText(page, first))?.split(" · ")[2];
+    expect(laptopName).toBeTruthy();
+    const other = await page.context().newPage();
+    await other.goto(relay.httpUrl);
+    for (const w of [first, second]) {
+      await expect
+        .poll(() => rowText(other, w), { timeout: 15_000 })
+        .toSatisfy((t) => !!t?.endsWith(` · ${laptopName}`));
+    }
+    await other.close();
+
     await rows()
       .filter({ hasText: basename(second.workDir) })
       .tap();

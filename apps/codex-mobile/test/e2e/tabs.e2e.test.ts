@@ -44,6 +44,19 @@ describe("the app in two tabs", () => {
     // the tab without the links follows the journal the first tab writes: the prompt shows, no reload
     await second.getByTestId("session-row").first().tap();
     await second.getByText("from the first tab").first().waitFor({ timeout: 10_000 });
+    // and what no journal keeps comes from the first tab's mirror: the phone is in control
+    await expect
+      .poll(() => second.getByTestId("control-banner").getAttribute("data-control"), { timeout: 10_000 })
+      .toBe("granted");
+    // released in the first tab (on the session's screen since the prompt): the second follows
+    await first.getByRole("button", { name: "Release" }).tap();
+    await expect
+      .poll(() => second.getByTestId("control-banner").getAttribute("data-control"), { timeout: 10_000 })
+      .not.toBe("granted");
+    await first.getByRole("button", { name: "Take control" }).tap();
+    await expect
+      .poll(() => second.getByTestId("control-banner").getAttribute("data-control"), { timeout: 15_000 })
+      .toBe("granted");
     await second.goBack();
 
     // Use here: the second tab takes the links (the phone is still in control), the first gives them up

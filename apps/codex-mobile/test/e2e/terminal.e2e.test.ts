@@ -53,5 +53,17 @@ describe("terminal session in xterm.js against the real relay and wrapper", () =
     await shot(page, "10-terminal-landscape");
     await page.setViewportSize({ width: 390, height: 844 });
     await expect.poll(font, { timeout: 5000 }).toBe(portrait);
+
+    // a second tab, without the links: the first tab's terminal history, then its live output
+    const second = await phone.context.newPage();
+    await second.goto(new URL(page.url()).origin);
+    await second.getByTestId("session-row").first().tap();
+    const secondScreen = () => second.locator('[data-testid="terminal"] .xterm-rows').textContent();
+    await expect.poll(secondScreen, { timeout: 15_000 }).toContain("phone-42");
+    await page.getByTestId("terminal").tap();
+    await page.keyboard.type("echo again-$((2*3))\n");
+    await expect.poll(secondScreen, { timeout: 15_000 }).toContain("again-6");
+    await shot(second, "11-terminal-second-tab");
+    await second.close();
   });
 });
