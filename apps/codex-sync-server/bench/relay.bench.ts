@@ -13,7 +13,7 @@
  * p50/p99 at a fixed 1,000 frames/s; and memory per idle connection at 1k and 5k connections.
  */
 import { type ChildProcess, fork } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -88,6 +88,28 @@ async function stop(s: Server) {
   if (s.dir) rmSync(s.dir, { recursive: true, force: true });
 }
 
+/** The kernel's TCP congestion control for new connections (Linux), or "unknown". */
+function congestionControl(): string {
+  try {
+    return readFileSync("/proc/sys/net/ipv4/tcp_congestion_control", "utf8").trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+/** TCP segments this machine has sent (Linux; NaN elsewhere): loopback traffic counts each once. */
+function tcpSegmentsOut(): number {
+  try {
+    const [names, values] = readFileSync("/proc/net/snmp", "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("Tcp:"))
+      .map((l) => l.split(/\s+/));
+    return Number(values?.[names?.indexOf("OutSegs") ?? -1]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const KINDS = ["baseline", "memory", "sqlite"] as const;
 const pct = (r: number) => `${Math.round(r * 100)}%`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -98,7 +120,9 @@ const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDig
 async function main() {
   const load = fork(here("./load.ts"), [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   await first(load, "ready");
-  console.log(`codex-sync-server bench (node ${process.version}, ${quick ? "quick" : "full"} run)\n`);
+  console.log(`codex-sync-server bench (node ${process.version}, ${quick ? "quick" : "full"} run)`);
+  // how the load generator's small writes merge into TCP segments depends on it (see segs/frame)
+  console.log(`TCP congestion control: ${congestionControl()} (sysctl net.ipv4.tcp_congestion_control)\n`);
 
   // ---- throughput ----
   const throughputReps = quick ? 1 : 5;
@@ -118,11 +142,16 @@ async function main() {
   console.log("  bursts: each refill of the window leaves in one write (pipelining, as redis-benchmark -P).");
   console.log("CPU µs/frame: the server's (timed frames only) and the load generator's (sender and receiver,");
   console.log("warm-up included); a side whose CPU per frame times frames/s nears 1 second is what limits the run.");
-  console.log("With one write per frame that is often the load generator, whose writes also cost more when the");
-  console.log("server they wake was idle; bursts leave the servers as the limit, so those ratios compare them.");
+  console.log("With one write per frame that is often the load generator; bursts leave the servers as the limit,");
+  console.log("so those ratios compare the servers.");
   console.log("faults/frame: the server's minor page faults per timed frame, each a 4 KiB page of memory it had");
   console.log("not touched before (the memory store keeping 16 KiB frames in a new room takes 4 per frame).");
   console.log("Page-cache pages that SQLite's file writes take are not faults of the process: not counted.");
+  console.log("sleeps/frame: how often the server ran out of input and slept (voluntary context switches).");
+  console.log("segs/frame: TCP segments per timed frame on the machine (both directions, ACKs included; from");
+  console.log("/proc/net/snmp). On loopback a segment's receive path runs in its sender's system call, so the");
+  console.log("load generator's CPU per frame follows them. Its small writes merge into fewer segments while the");
+  console.log("server has not read the last ones yet: a server that drains its socket at once makes more.");
   const defaults = RelayConfig.parse({});
   // Timed frames: a new room's must stay within the retention bound (100,000 frames; 16,384 of
   // 16 KiB fill 256 MiB). The room at its bound runs about a second per server; at 0.2–0.4 s, as
@@ -141,8 +170,10 @@ async function main() {
     loadCpuUs: number;
     serverCpuUs: number;
     serverFaults: number;
+    serverSleeps: number;
+    segments: number;
   };
-  type ServerCpu = NodeJS.CpuUsage & { faults: number };
+  type ServerCpu = NodeJS.CpuUsage & { faults: number; sleeps: number };
   const senders = [
     { sender: "each frame", burst: false },
     { sender: "bursts", burst: true },
@@ -150,7 +181,7 @@ async function main() {
   for (const { sender, burst } of senders) {
     console.log(`\nsender: ${sender}`);
     console.log(
-      "size     log        server     frames/s      MB/s   vs baseline (range)   CPU µs/frame: server  load gen   faults/frame",
+      "size     log        server     frames/s      MB/s   vs baseline (range)   CPU µs/frame: server  load gen   faults/frame  sleeps/frame  segs/frame",
     );
     for (const { size, nNew, nBound } of sizes) {
       const toBound = Math.min(defaults.retentionFrames, Math.ceil(defaults.retentionBytes / size));
@@ -170,8 +201,11 @@ async function main() {
             const s = await server(kind);
             // the server's CPU time over the timed frames only (the load generator says when they start)
             let cpuAtStart: Promise<Json> | undefined;
+            let segmentsAtStart = 0;
             const onTimed = (m: Json) => {
-              if (m.timed === true) cpuAtStart = call(s.proc, { cmd: "cpu" });
+              if (m.timed !== true) return;
+              segmentsAtStart = tcpSegmentsOut();
+              cpuAtStart = call(s.proc, { cmd: "cpu" });
             };
             load.on("message", onTimed);
             const r = (
@@ -188,10 +222,12 @@ async function main() {
               })
             ).result as Throughput;
             load.off("message", onTimed);
+            r.segments = (tcpSegmentsOut() - segmentsAtStart) / n;
             const c1 = (await call(s.proc, { cmd: "cpu" })).mem as ServerCpu;
             const c0 = (await cpuAtStart!).mem as ServerCpu;
             r.serverCpuUs = (c1.user + c1.system - c0.user - c0.system) / n;
             r.serverFaults = (c1.faults - c0.faults) / n;
+            r.serverSleeps = (c1.sleeps - c0.sleeps) / n;
             await stop(s);
             runs[kind]!.push(r);
             if (kind !== "baseline") ratios[kind]!.push(r.framesPerSec / runs.baseline![rep]!.framesPerSec);
@@ -202,7 +238,7 @@ async function main() {
           const rs = ratios[kind];
           const vs = rs ? `${pct(median(rs))} (${pct(Math.min(...rs))}–${pct(Math.max(...rs))})` : "—";
           console.log(
-            `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${fmt(mid.serverCpuUs, 1).padStart(18)} ${fmt(mid.loadCpuUs, 1).padStart(9)} ${fmt(mid.serverFaults, 2).padStart(14)}`,
+            `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${fmt(mid.serverCpuUs, 1).padStart(18)} ${fmt(mid.loadCpuUs, 1).padStart(9)} ${fmt(mid.serverFaults, 2).padStart(14)} ${fmt(mid.serverSleeps, 3).padStart(13)} ${Number.isNaN(mid.segments) ? "—".padStart(11) : fmt(mid.segments, 2).padStart(11)}`,
           );
         }
       }

@@ -62,9 +62,13 @@ async function main() {
   process.on("message", (m: { cmd: string }) => {
     if (m.cmd === "exit") process.exit(0);
     if (m.cmd === "cpu") {
-      // CPU time, and page faults that gave the process memory it had not touched yet (minor ones:
-      // no disk read; on this project's VMs each costs microseconds)
-      process.send?.({ mem: { ...process.cpuUsage(), faults: process.resourceUsage().minorPageFault } });
+      // CPU time; page faults that gave the process memory it had not touched yet (minor ones: no
+      // disk read; on this project's VMs each costs microseconds); and how often it went to sleep
+      // waiting for input (voluntary context switches)
+      const usage = process.resourceUsage();
+      process.send?.({
+        mem: { ...process.cpuUsage(), faults: usage.minorPageFault, sleeps: usage.voluntaryContextSwitches },
+      });
       return;
     }
     if (m.cmd === "snapshot") {
