@@ -150,8 +150,8 @@ async function main() {
   console.log("sleeps/frame: how often the server ran out of input and slept (voluntary context switches).");
   console.log("segs/frame: TCP segments per timed frame on the machine (both directions, ACKs included; from");
   console.log("/proc/net/snmp). On loopback a segment's receive path runs in its sender's system call, so the");
-  console.log("load generator's CPU per frame follows them. Its small writes merge into fewer segments while the");
-  console.log("server has not read the last ones yet: a server that drains its socket at once makes more.");
+  console.log("load generator's CPU per frame follows them. Its small writes merge into one segment only while");
+  console.log("earlier ones still wait to be sent, which the congestion control's pacing and window decide.");
   const defaults = RelayConfig.parse({});
   // Timed frames: a new room's must stay within the retention bound (100,000 frames; 16,384 of
   // 16 KiB fill 256 MiB). The room at its bound runs about a second per server; at 0.2–0.4 s, as

@@ -1,3 +1,5 @@
+import { SlabPrefaulter } from "./slab-prefaulter.ts";
+
 /**
  * Where the memory store keeps retained payloads: copied into 4 MiB slabs shared by all rooms,
  * each slab counting the frames that still live in it. A slab whose frames are all trimmed goes
@@ -19,8 +21,6 @@
  * With `prefault`, a new slab (the pool being empty: a log still growing) comes from a
  * SlabPrefaulter, whose worker thread has already taken the slab's page faults.
  */
-import { SlabPrefaulter } from "./slab-prefaulter.ts";
-
 export const SLAB_BYTES = 4 * 1024 * 1024;
 const WORD = 8;
 /** Payloads above this get a slab of their own (freed, not pooled, when trimmed). */
