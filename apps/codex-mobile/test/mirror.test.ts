@@ -34,8 +34,31 @@ function tabs() {
 }
 
 describe("StoreMirror", () => {
+  it("posts nothing until another tab has said hello", async () => {
+    const t = tabs();
+    t.shared.dispatch({ type: "control", sessionId: "s1", state: "granted", at: 1 });
+    await settle();
+    expect(t.got).toEqual([]);
+    t.follower.hello();
+    await settle();
+    t.shared.dispatch({ type: "control", sessionId: "s1", state: "revoked", at: 2 });
+    await settle();
+    // the catch-up (the session as the first tab shows it: granted), then the live input
+    expect(t.got.map((g) => `${g.input.type}${g.catchUp ? " (catch-up)" : ""}`)).toEqual([
+      "session_open (catch-up)",
+      "presence (catch-up)",
+      "control (catch-up)",
+      "terminal_size (catch-up)",
+      "control",
+    ]);
+    expect(t.followerStore.state.sessions.s1?.control).toBe("revoked");
+  });
+
   it("passes on what no journal keeps, and not agent events", async () => {
     const t = tabs();
+    t.follower.hello();
+    await settle();
+    t.got.length = 0;
     t.shared.dispatch({
       type: "session_open",
       sessionId: "s1",

@@ -170,8 +170,6 @@ export function createLiveServices(
     for (const room of await Journal.rooms()) {
       for (const entry of await new Journal(room).load()) showEntry(entry, id.deviceId, names.get(room));
     }
-    // and what the tab with the links shows beyond them
-    mirror.hello();
   };
   /** One session's events past what this tab shows, from its journal as just stored. */
   const showNewer = async (room: string, sessionId: string) => {
@@ -251,10 +249,15 @@ export function createLiveServices(
     void startAll()
       .then(() => registerNativePush())
       .catch(() => publish());
-  /** Another tab holds the links: say so, and show what this phone kept. */
+  /**
+   * Another tab holds the links: say so, show what this phone kept, and ask that tab for what it
+   * shows beyond the journals (every time: the tab with the links may be one that never heard this
+   * one, and mirrors nothing until some tab asks).
+   */
   const elsewhere = () => {
     otherTab = true;
     void showJournals().catch(() => {});
+    mirror.hello();
   };
   const closeAll = async () => {
     for (const laptopId of new Set([...links.values()].map((l) => l.record.id))) await closeLaptop(laptopId, false);

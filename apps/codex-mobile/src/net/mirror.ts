@@ -10,9 +10,11 @@ import type { SessionView, StoreInput } from "../store/types.ts";
  * Agent events and snapshots do not go this way: other tabs follow the journals for those, which
  * also serve a tab opened later.
  *
- * A tab that opens without the links says `hello`; the tab with them answers with what its store
- * holds of each session (`catchUp`), its terminal history as one output. A tab takes that history
- * only into an empty terminal: one that held the links until now has it already.
+ * A tab that finds itself without the links says `hello`; the tab with them answers with what its
+ * store holds of each session (`catchUp`), its terminal history as one output. A tab takes that
+ * history only into an empty terminal: one that held the links until now has it already. Until a
+ * hello arrives the tab with the links posts nothing, so the app alone in its WebView (the native
+ * shells, most phones) does not copy every terminal chunk for nobody.
  */
 const at = z.number();
 const sessionId = z.string().min(1);
@@ -75,6 +77,8 @@ const isMirrored = (input: StoreInput): input is StoreInput & MirroredInput => M
 export class StoreMirror {
   readonly #channel: BroadcastChannel | undefined =
     typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("codex-remote:mirror") : undefined;
+  /** whether another tab has said hello (tabs close without a word: it stays true) */
+  #othersSeen = false;
 
   /**
    * `onInput`: another tab's store input, validated (`catchUp`: part of an answer to a hello);
@@ -84,8 +88,10 @@ export class StoreMirror {
     this.#channel?.addEventListener("message", (e: MessageEvent) => {
       const m = MirrorMessage.safeParse(e.data);
       if (!m.success) return;
-      if ("hello" in m.data) handlers.onHello();
-      else handlers.onInput(m.data.input as StoreInput, m.data.catchUp === true);
+      if ("hello" in m.data) {
+        this.#othersSeen = true;
+        handlers.onHello();
+      } else handlers.onInput(m.data.input as StoreInput, m.data.catchUp === true);
     });
   }
 
@@ -97,7 +103,7 @@ export class StoreMirror {
       },
       dispatch: (input: StoreInput) => {
         store.dispatch(input);
-        if (isMirrored(input)) this.#post({ input });
+        if (this.#othersSeen && isMirrored(input)) this.#post({ input });
       },
     };
   }
