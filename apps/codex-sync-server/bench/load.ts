@@ -194,7 +194,6 @@ async function throughput(
   const { size, n, warm } = opts;
   const window = Math.max(16, Math.floor(opts.windowBytes / size));
   const payload = Buffer.alloc(size, 7);
-  const cpu0 = process.cpuUsage();
   let pair = await makePair(kind, url);
   await pump(pair, warm, payload, window, opts.burst);
   if (opts.freshRoom) {
@@ -203,13 +202,14 @@ async function throughput(
   }
   // the bench reads the server's CPU time when this arrives and again when the result does
   process.send?.({ timed: true });
+  const cpu0 = process.cpuUsage();
   const tStart = performance.now();
   await pump(pair, n, payload, window, opts.burst);
   const secs = (performance.now() - tStart) / 1000;
   const cpu = process.cpuUsage(cpu0);
   pair.close();
-  // the load generator's own CPU per frame (sender + receiver), to tell which side limits a run
-  const loadCpuUs = (cpu.user + cpu.system) / (n + warm);
+  // the load generator's own CPU per timed frame (sender + receiver), to tell which side limits a run
+  const loadCpuUs = (cpu.user + cpu.system) / n;
   return { framesPerSec: n / secs, mbPerSec: (n * size) / secs / 1e6, loadCpuUs };
 }
 
