@@ -226,4 +226,29 @@ describe("phone app with the real claude binary behind the wrapper", () => {
     expect(await page.getByRole("article", { name: /^Tool Task/ }).count()).toBe(0);
     await shot(page, "22-claude-task-list");
   });
+
+  it("a turn claude starts by itself (a scheduled job falling due) shows its prompt as a scheduled task", async () => {
+    mock.enqueue(
+      [{ type: "tool", name: "CronCreate", input: { cron: "* * * * *", prompt: "check the build", recurring: false } }],
+      [{ type: "text", text: "I will check at the next minute." }],
+      [{ type: "text", text: "The build is green." }],
+    );
+    await sendPrompt(page, "check the build in a minute");
+    await expect
+      .poll(() => page.getByTestId("agent-text").last().textContent(), { timeout: 30_000 })
+      .toContain("I will check at the next minute.");
+    // the job falls due at the next minute boundary: claude runs its prompt with no message from anyone
+    const scheduled = page.locator('[data-testid="user-message"][data-source="scheduled"]');
+    await scheduled.waitFor({ timeout: 75_000 });
+    expect(await scheduled.textContent()).toContain("check the build");
+    expect(await scheduled.getByText("Scheduled task").isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByTestId("agent-text").last().textContent(), { timeout: 30_000 })
+      .toContain("The build is green.");
+    // the phone's own prompt is not labelled
+    const typed = page.getByTestId("user-message").filter({ hasText: "check the build in a minute" });
+    expect(await typed.getAttribute("data-source")).not.toBe("scheduled");
+    expect(await typed.getByText("Scheduled task").count()).toBe(0);
+    await shot(page, "24-claude-scheduled-task");
+  }, 120_000);
 });
