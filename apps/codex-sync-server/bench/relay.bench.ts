@@ -13,7 +13,7 @@
  * of what a frame costs the whole machine (server + load generator); added latency
  * p50/p99 at a fixed 1,000 frames/s; and memory per idle connection at 1k and 5k connections.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -98,6 +98,16 @@ function congestionControl(): string {
   }
 }
 
+/** Page cache waiting to be written back (Linux; NaN elsewhere), in MiB. */
+function dirtyMiB(): number {
+  try {
+    const kb = /^Dirty:\s+(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"))?.[1];
+    return kb === undefined ? Number.NaN : Number(kb) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** TCP segments this machine has sent (Linux; NaN elsewhere): loopback traffic counts each once. */
 function tcpSegmentsOut(): number {
   try {
@@ -123,7 +133,14 @@ async function main() {
   await first(load, "ready");
   console.log(`codex-sync-server bench (node ${process.version}, ${quick ? "quick" : "full"} run)`);
   // how the load generator's small writes merge into TCP segments depends on it (see segs/frame)
-  console.log(`TCP congestion control: ${congestionControl()} (sysctl net.ipv4.tcp_congestion_control)\n`);
+  console.log(`TCP congestion control: ${congestionControl()} (sysctl net.ipv4.tcp_congestion_control)`);
+  // Other files' dirty pages would be written back while the runs go on, taking CPU and disk from
+  // them: flushed first, so every run starts from a quiet page cache.
+  const dirtyBefore = dirtyMiB();
+  execFileSync("sync");
+  console.log(
+    `Dirty page cache: ${fmt(dirtyBefore)} MiB, ${fmt(dirtyMiB())} MiB after sync (written back before the runs)\n`,
+  );
 
   // ---- throughput ----
   const throughputReps = quick ? 1 : 5;

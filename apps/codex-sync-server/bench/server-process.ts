@@ -2,9 +2,9 @@
  * A server under test, in its own process (forked by relay.bench.ts with IPC):
  *   baseline — a bare `ws` forwarder: every binary message goes to the other sockets of its room;
  *   memory / sqlite — the relay (startRelay) with that store.
- * IPC: {cmd:"mem"} → gc, then {mem: process.memoryUsage()}.
+ * IPC: {cmd:"mem"} → gc, then {mem: process.memoryUsage()}; {cmd:"exit"} → its files removed, then exit.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
@@ -60,7 +60,12 @@ async function main() {
     url = relay.url;
   }
   process.on("message", (m: { cmd: string }) => {
-    if (m.cmd === "exit") process.exit(0);
+    if (m.cmd === "exit") {
+      // the relay's files (hundreds of MB after a 16 KiB run) must not outlive it: left behind, their
+      // dirty pages are written back during later runs and slow them
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    }
     if (m.cmd === "cpu") {
       // CPU time; page faults that gave the process memory it had not touched yet (minor ones: no
       // disk read; on this project's VMs each costs microseconds); and how often it went to sleep
