@@ -177,6 +177,8 @@ async function main() {
   console.log("/proc/net/snmp). On loopback a segment's receive path runs in its sender's system call, so the");
   console.log("load generator's CPU per frame follows them. Its small writes merge into one segment only while");
   console.log("earlier ones still wait to be sent, which the congestion control's pacing and window decide.");
+  console.log("major GCs/1k frames: the server's mark-compacts per 1,000 timed frames (a relay that keeps frames or");
+  console.log("their buffers alive longer than a young-generation cycle pays for it here).");
   const defaults = RelayConfig.parse({});
   // Timed frames: a new room's must stay within the retention bound (100,000 frames; 16,384 of
   // 16 KiB fill 256 MiB). The room at its bound runs about a second per server; at 0.2–0.4 s, as
@@ -196,9 +198,10 @@ async function main() {
     serverCpuUs: number;
     serverFaults: number;
     serverSleeps: number;
+    serverMajorGcs: number;
     segments: number;
   };
-  type ServerCpu = NodeJS.CpuUsage & { faults: number; sleeps: number };
+  type ServerCpu = NodeJS.CpuUsage & { faults: number; sleeps: number; majorGcs: number };
   const senders = [
     { sender: "each frame", burst: false },
     { sender: "bursts", burst: true },
@@ -206,7 +209,7 @@ async function main() {
   for (const { sender, burst } of senders) {
     console.log(`\nsender: ${sender}`);
     console.log(
-      "size     log        server     frames/s      MB/s   vs baseline (range)   CPU ratio   CPU µs/frame: server  load gen   faults/frame  sleeps/frame  segs/frame",
+      "size     log        server     frames/s      MB/s   vs baseline (range)   CPU ratio   CPU µs/frame: server  load gen   faults/frame  sleeps/frame  segs/frame  major GCs/1k frames",
     );
     for (const { size, nNew, nBound } of sizes) {
       const toBound = Math.min(defaults.retentionFrames, Math.ceil(defaults.retentionBytes / size));
@@ -253,6 +256,7 @@ async function main() {
             r.serverCpuUs = (c1.user + c1.system - c0.user - c0.system) / n;
             r.serverFaults = (c1.faults - c0.faults) / n;
             r.serverSleeps = (c1.sleeps - c0.sleeps) / n;
+            r.serverMajorGcs = ((c1.majorGcs - c0.majorGcs) * 1000) / n;
             await stop(s);
             runs[kind]!.push(r);
             if (kind !== "baseline") ratios[kind]!.push(r.framesPerSec / runs.baseline![rep]!.framesPerSec);
@@ -266,7 +270,7 @@ async function main() {
           const vs = rs ? `${pct(median(rs))} (${pct(Math.min(...rs))}–${pct(Math.max(...rs))})` : "—";
           const cpuRatio = rs ? pct(machineCpu("baseline") / machineCpu(kind)) : "—";
           console.log(
-            `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${cpuRatio.padStart(9)}   ${fmt(mid.serverCpuUs, 1).padStart(18)} ${fmt(mid.loadCpuUs, 1).padStart(9)} ${fmt(mid.serverFaults, 2).padStart(14)} ${fmt(mid.serverSleeps, 3).padStart(13)} ${Number.isNaN(mid.segments) ? "—".padStart(11) : fmt(mid.segments, 2).padStart(11)}`,
+            `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${cpuRatio.padStart(9)}   ${fmt(mid.serverCpuUs, 1).padStart(18)} ${fmt(mid.loadCpuUs, 1).padStart(9)} ${fmt(mid.serverFaults, 2).padStart(14)} ${fmt(mid.serverSleeps, 3).padStart(13)} ${Number.isNaN(mid.segments) ? "—".padStart(11) : fmt(mid.segments, 2).padStart(11)} ${fmt(mid.serverMajorGcs, 2).padStart(20)}`,
           );
         }
       }

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
 import { type WebSocket, WebSocketServer } from "ws";
 import { startRelay } from "../src/server.ts";
@@ -59,6 +60,13 @@ async function main() {
     });
     url = relay.url;
   }
+  // major (mark-compact) GCs so far: a relay that keeps too much alive shows here first
+  let majorGcs = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
+    }
+  }).observe({ entryTypes: ["gc"] });
   process.on("message", (m: { cmd: string }) => {
     if (m.cmd === "exit") {
       // the relay's files (hundreds of MB after a 16 KiB run) must not outlive it: left behind, their
@@ -68,11 +76,16 @@ async function main() {
     }
     if (m.cmd === "cpu") {
       // CPU time; page faults that gave the process memory it had not touched yet (minor ones: no
-      // disk read; on this project's VMs each costs microseconds); and how often it went to sleep
-      // waiting for input (voluntary context switches)
+      // disk read; on this project's VMs each costs microseconds); how often it went to sleep
+      // waiting for input (voluntary context switches); major GCs
       const usage = process.resourceUsage();
       process.send?.({
-        mem: { ...process.cpuUsage(), faults: usage.minorPageFault, sleeps: usage.voluntaryContextSwitches },
+        mem: {
+          ...process.cpuUsage(),
+          faults: usage.minorPageFault,
+          sleeps: usage.voluntaryContextSwitches,
+          majorGcs,
+        },
       });
       return;
     }
