@@ -177,8 +177,9 @@ async function main() {
   console.log("/proc/net/snmp). On loopback a segment's receive path runs in its sender's system call, so the");
   console.log("load generator's CPU per frame follows them. Its small writes merge into one segment only while");
   console.log("earlier ones still wait to be sent, which the congestion control's pacing and window decide.");
-  console.log("major GCs/1k frames: the server's mark-compacts per 1,000 timed frames (a relay that keeps frames or");
-  console.log("their buffers alive longer than a young-generation cycle pays for it here).");
+  console.log("major GCs/1k frames: the server's mark-compacts per 1,000 timed frames, in the round that had the");
+  console.log("most (a storm in one slow round would not be the median's); a relay that keeps frames or their");
+  console.log("buffers alive longer than a young-generation cycle pays for it here.");
   const defaults = RelayConfig.parse({});
   // Timed frames: a new room's must stay within the retention bound (100,000 frames; 16,384 of
   // 16 KiB fill 256 MiB). The room at its bound runs about a second per server; at 0.2–0.4 s, as
@@ -264,13 +265,14 @@ async function main() {
         }
         // CPU per frame of the whole machine (server + load generator), median over the rounds
         const machineCpu = (kind: string) => median(runs[kind]!.map((r) => r.serverCpuUs + r.loadCpuUs));
+        const mostMajorGcs = (kind: string) => Math.max(...runs[kind]!.map((r) => r.serverMajorGcs));
         for (const kind of KINDS) {
           const mid = medianBy(runs[kind]!, (r) => r.framesPerSec);
           const rs = ratios[kind];
           const vs = rs ? `${pct(median(rs))} (${pct(Math.min(...rs))}–${pct(Math.max(...rs))})` : "—";
           const cpuRatio = rs ? pct(machineCpu("baseline") / machineCpu(kind)) : "—";
           console.log(
-            `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${cpuRatio.padStart(9)}   ${fmt(mid.serverCpuUs, 1).padStart(18)} ${fmt(mid.loadCpuUs, 1).padStart(9)} ${fmt(mid.serverFaults, 2).padStart(14)} ${fmt(mid.serverSleeps, 3).padStart(13)} ${Number.isNaN(mid.segments) ? "—".padStart(11) : fmt(mid.segments, 2).padStart(11)} ${fmt(mid.serverMajorGcs, 2).padStart(20)}`,
+            `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${cpuRatio.padStart(9)}   ${fmt(mid.serverCpuUs, 1).padStart(18)} ${fmt(mid.loadCpuUs, 1).padStart(9)} ${fmt(mid.serverFaults, 2).padStart(14)} ${fmt(mid.serverSleeps, 3).padStart(13)} ${Number.isNaN(mid.segments) ? "—".padStart(11) : fmt(mid.segments, 2).padStart(11)} ${fmt(mostMajorGcs(kind), 2).padStart(20)}`,
           );
         }
       }
