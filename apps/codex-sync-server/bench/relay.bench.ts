@@ -166,6 +166,9 @@ async function main() {
   console.log("the timed frames; a side whose CPU per frame times frames/s nears 1 second is what limits the run.");
   console.log("With one write per frame that is often the load generator; bursts leave the servers as the limit,");
   console.log("so those ratios compare the servers.");
+  console.log("(kernel): the part of the server's CPU spent in the kernel (system time): its sockets and, for");
+  console.log("SQLite, copying segment bytes into the page cache. Pages the VM has not used yet can cost the");
+  console.log("kernel several times more to fill (perf: copy_folio_from_iter_atomic), from round to round.");
   console.log("CPU ratio: the baseline's CPU per frame (server + load generator) over this server's. On two cores");
   console.log("kept busy, throughput follows the CPU a frame costs the whole machine, so a ratio near this one");
   console.log("is what that cost allows; well below it, cores sat idle (scheduling), not the relay's work.");
@@ -197,6 +200,7 @@ async function main() {
     mbPerSec: number;
     loadCpuUs: number;
     serverCpuUs: number;
+    serverSysUs: number;
     serverFaults: number;
     serverSleeps: number;
     serverMajorGcs: number;
@@ -210,7 +214,7 @@ async function main() {
   for (const { sender, burst } of senders) {
     console.log(`\nsender: ${sender}`);
     console.log(
-      "size     log        server     frames/s      MB/s   vs baseline (range)   CPU ratio   CPU µs/frame: server  load gen   faults/frame  sleeps/frame  segs/frame  major GCs/1k frames",
+      "size     log        server     frames/s      MB/s   vs baseline (range)   CPU ratio   CPU µs/frame: server (kernel)  load gen   faults/frame  sleeps/frame  segs/frame  major GCs/1k frames",
     );
     for (const { size, nNew, nBound } of sizes) {
       const toBound = Math.min(defaults.retentionFrames, Math.ceil(defaults.retentionBytes / size));
@@ -255,6 +259,7 @@ async function main() {
             const c1 = (await call(s.proc, { cmd: "cpu" })).mem as ServerCpu;
             const c0 = (await cpuAtStart!).mem as ServerCpu;
             r.serverCpuUs = (c1.user + c1.system - c0.user - c0.system) / n;
+            r.serverSysUs = (c1.system - c0.system) / n;
             r.serverFaults = (c1.faults - c0.faults) / n;
             r.serverSleeps = (c1.sleeps - c0.sleeps) / n;
             r.serverMajorGcs = ((c1.majorGcs - c0.majorGcs) * 1000) / n;
@@ -272,7 +277,7 @@ async function main() {
           const vs = rs ? `${pct(median(rs))} (${pct(Math.min(...rs))}–${pct(Math.max(...rs))})` : "—";
           const cpuRatio = rs ? pct(machineCpu("baseline") / machineCpu(kind)) : "—";
           console.log(
-            `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${cpuRatio.padStart(9)}   ${fmt(mid.serverCpuUs, 1).padStart(18)} ${fmt(mid.loadCpuUs, 1).padStart(9)} ${fmt(mid.serverFaults, 2).padStart(14)} ${fmt(mid.serverSleeps, 3).padStart(13)} ${Number.isNaN(mid.segments) ? "—".padStart(11) : fmt(mid.segments, 2).padStart(11)} ${fmt(mostMajorGcs(kind), 2).padStart(20)}`,
+            `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${cpuRatio.padStart(9)}   ${`${fmt(mid.serverCpuUs, 1)} (${fmt(mid.serverSysUs, 1)})`.padStart(27)} ${fmt(mid.loadCpuUs, 1).padStart(9)} ${fmt(mid.serverFaults, 2).padStart(14)} ${fmt(mid.serverSleeps, 3).padStart(13)} ${Number.isNaN(mid.segments) ? "—".padStart(11) : fmt(mid.segments, 2).padStart(11)} ${fmt(mostMajorGcs(kind), 2).padStart(20)}`,
           );
         }
       }
