@@ -2,7 +2,8 @@
 // server in /tmp/relay-prof. warm: untimed frames first, to the same room (the bench's "at bound" with 100000);
 // BURST=1: the bursts sender; FRESH=1: the warm-up goes to a room of its own (the bench's "new room").
 // PERF=1: instead of a V8 profile, `perf record` (cpu-clock, call graphs) of the server over the timed frames, kernel
-// included, into /tmp/relay-prof/perf.data (`perf report -i /tmp/relay-prof/perf.data --no-children`).
+// included, into /tmp/relay-prof/perf.data (`perf report -i /tmp/relay-prof/perf.data --no-children`; the server's
+// /tmp/perf-<pid>.map, which names its JIT code there, is left for that).
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -37,7 +38,12 @@ if (perf) {
       "-o",
       "/tmp/relay-prof/perf.data",
     ];
-    recorder = spawn("perf", args, { stdio: "ignore" });
+    const started = spawn("perf", args, { stdio: "ignore" });
+    started.once("error", (err) => {
+      console.error(`perf record did not start (${err.message}): is perf installed?`);
+      recorder = undefined;
+    });
+    recorder = started;
   });
 }
 load.send({
