@@ -122,6 +122,11 @@ function tcpSegmentsOut(): number {
 }
 
 const KINDS = ["baseline", "memory", "sqlite"] as const;
+/** Issue 4's targets: throughput as a share of the baseline's, added p99 latency, RSS per idle connection. */
+const TARGET = { memory: 0.85, sqlite: 0.7, addedP99Ms: 2, idleKiB: 30 } as const;
+/** Cells that miss a target, for the summary at the end. */
+const missed: string[] = [];
+const mark = (ok: boolean) => (ok ? "✓" : "✗");
 const pct = (r: number) => `${Math.round(r * 100)}%`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const medianBy = <T>(xs: T[], key: (x: T) => number): T =>
@@ -152,7 +157,10 @@ async function main() {
     `Throughput, one sender → one receiver in one room (1 MiB in flight; ${throughputReps} interleaved rounds)`,
   );
   console.log("Frames/s and MB/s: the median round. vs baseline: the median of each round's ratio to the");
-  console.log("baseline run right before it, with the lowest and highest round in brackets.");
+  console.log("baseline run right before it, with the lowest and highest round in brackets; ✓ or ✗: that median,");
+  console.log(
+    `unrounded, against the target (${pct(TARGET.memory)} of the baseline for the memory store, ${pct(TARGET.sqlite)} for SQLite).`,
+  );
   console.log("Every server first gets the same untimed warm-up: enough frames to fill the relay's default");
   console.log("retention (100,000 frames or 256 MiB, whichever comes first). Then the timed frames go");
   console.log("  new room: to a second room, whose log starts empty: every timed frame is kept in memory");
@@ -274,7 +282,12 @@ async function main() {
         for (const kind of KINDS) {
           const mid = medianBy(runs[kind]!, (r) => r.framesPerSec);
           const rs = ratios[kind];
-          const vs = rs ? `${pct(median(rs))} (${pct(Math.min(...rs))}–${pct(Math.max(...rs))})` : "—";
+          let vs = "—";
+          if (rs && kind !== "baseline") {
+            const ok = median(rs) >= TARGET[kind];
+            if (!ok) missed.push(`${kind}, ${fmt(size)} B, ${state}, ${sender}: ${pct(median(rs))} of the baseline`);
+            vs = `${pct(median(rs))} ${mark(ok)} (${pct(Math.min(...rs))}–${pct(Math.max(...rs))})`;
+          }
           const cpuRatio = rs ? pct(machineCpu("baseline") / machineCpu(kind)) : "—";
           console.log(
             `${String(size).padEnd(8)} ${state.padEnd(10)} ${kind.padEnd(9)} ${fmt(mid.framesPerSec).padStart(10)} ${fmt(mid.mbPerSec, 1).padStart(9)}   ${vs.padEnd(20)}   ${cpuRatio.padStart(9)}   ${`${fmt(mid.serverCpuUs, 1)} (${fmt(mid.serverSysUs, 1)})`.padStart(27)} ${fmt(mid.loadCpuUs, 1).padStart(9)} ${fmt(mid.serverFaults, 2).padStart(14)} ${fmt(mid.serverSleeps, 3).padStart(13)} ${Number.isNaN(mid.segments) ? "—".padStart(11) : fmt(mid.segments, 2).padStart(11)} ${fmt(mostMajorGcs(kind), 2).padStart(20)}`,
@@ -304,8 +317,11 @@ async function main() {
     const r = { p50: median(rounds[kind]!.map((x) => x.p50)), p99: median(rounds[kind]!.map((x) => x.p99)) };
     lat[kind] = r;
     const b = lat.baseline!;
+    const added = r.p99 - b.p99;
+    const ok = added < TARGET.addedP99Ms;
+    if (kind !== "baseline" && !ok) missed.push(`${kind}: added p99 ${fmt(added, 3)} ms`);
     console.log(
-      `${kind.padEnd(9)} ${fmt(r.p50, 3).padStart(7)} ${fmt(r.p99, 3).padStart(8)}   ${kind === "baseline" ? "        —" : fmt(r.p50 - b.p50, 3).padStart(9)}   ${kind === "baseline" ? "        —" : fmt(r.p99 - b.p99, 3).padStart(9)}`,
+      `${kind.padEnd(9)} ${fmt(r.p50, 3).padStart(7)} ${fmt(r.p99, 3).padStart(8)}   ${kind === "baseline" ? "        —" : fmt(r.p50 - b.p50, 3).padStart(9)}   ${kind === "baseline" ? "        —" : `${fmt(added, 3).padStart(9)} ${mark(ok)}`}`,
     );
   }
 
@@ -351,12 +367,20 @@ async function main() {
         heap.push((after.heapUsed + after.external - before.heapUsed - before.external) / count / 1024);
       }
       const range = `(${fmt(Math.min(...rss), 1)}–${fmt(Math.max(...rss), 1)})`;
+      const ok = median(rss) < TARGET.idleKiB;
+      const start = warm > 0 ? "warm" : "cold";
+      if (kind !== "baseline" && !ok)
+        missed.push(`${kind}: ${fmt(median(rss), 1)} KiB per idle connection (${count}, ${start})`);
       console.log(
-        `${kind.padEnd(9)} ${String(count).padStart(6)}  ${(warm > 0 ? "warm" : "cold").padEnd(5)} ${fmt(median(rss), 1).padStart(12)} ${range.padEnd(14)} ${fmt(median(heap), 1).padStart(13)}`,
+        `${kind.padEnd(9)} ${String(count).padStart(6)}  ${start.padEnd(5)} ${`${fmt(median(rss), 1)}${kind === "baseline" ? "  " : ` ${mark(ok)}`}`.padStart(12)} ${range.padEnd(14)} ${fmt(median(heap), 1).padStart(13)}`,
       );
     }
   }
   await stop({ proc: load, url: "" });
+  console.log(
+    `\nTargets (${pct(TARGET.memory)} / ${pct(TARGET.sqlite)} of the baseline's throughput, added p99 < ${TARGET.addedP99Ms} ms, < ${TARGET.idleKiB} KiB per idle connection): ${missed.length === 0 ? "all met" : `${missed.length} missed`}`,
+  );
+  for (const m of missed) console.log(`  ✗ ${m}`);
 }
 
 void main().catch((err: unknown) => {
