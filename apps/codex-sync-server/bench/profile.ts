@@ -59,7 +59,8 @@ load.send({
 });
 const res = await new Promise((r) => load.on("message", (m: { result?: unknown }) => m.result && r(m.result)));
 console.log(res);
-if (recorder) {
+// perf may have stopped by itself already (no permission to record, say): then there is nothing to wait for
+if (recorder && recorder.exitCode === null && recorder.signalCode === null) {
   const stopped = new Promise((r) => recorder!.once("exit", r));
   recorder.kill("SIGINT");
   await stopped;
